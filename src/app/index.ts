@@ -1,0 +1,84 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { Scalar } from "@scalar/hono-api-reference";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import { bearerAuth } from "../auth/middleware";
+import type { TokenVerifier } from "../auth/verifier";
+import type { Cache } from "../cache/types";
+import type { Config } from "../config";
+import type { Database } from "../db/types";
+import type { Logger } from "../monitoring/logger";
+import { requestLog } from "../monitoring/request-log";
+import { meRoutes } from "../routes/me";
+import { notesRoutes } from "../routes/notes";
+import { notesRepository } from "../routes/notes/repository";
+import { notesService } from "../routes/notes/service";
+import type { AppEnv } from "./env";
+import { Problem, problemResponse, renderError } from "./problem";
+import { validationHook } from "./validation";
+
+/** Everything the app needs, built by a runtime adapter and passed in. */
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  cache: Cache;
+  verify: TokenVerifier;
+  logger: Logger;
+}
+
+const exposesInternals = (config: Config) => config.mode === "development" || config.mode === "test";
+
+/**
+ * Builds the API: one visible middleware order, then the routes. Imports nothing runtime-specific,
+ * so Bun, Node and edge adapters serve the same app.
+ *
+ * @example
+ * const app = createApp({ config, db, cache, verify, logger });
+ * Bun.serve({ port: config.port, fetch: app.fetch });
+ */
+export const createApp = (deps: AppDeps) => {
+  const { config, logger } = deps;
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.use(requestId({ generator: () => crypto.randomUUID() }));
+  app.use(requestLog(logger));
+  app.use(secureHeaders());
+  if (config.corsOrigins.length) app.use(cors({ origin: [...config.corsOrigins], credentials: false }));
+  app.use(
+    bodyLimit({
+      maxSize: config.bodyLimitBytes,
+      onError: () => {
+        throw new Problem(413, `The request body is larger than ${config.bodyLimitBytes} bytes.`);
+      },
+    }),
+  );
+  app.use("/v1/*", bearerAuth({ verify: deps.verify }));
+
+  const notes = notesService(notesRepository(deps.db), deps.cache, logger);
+  const routes = app.route("/", meRoutes()).route("/", notesRoutes(notes));
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: { title: "berth", version: config.version, description: "Notes API with health, auth and monitoring." },
+  });
+  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "berth API" }));
+
+  app.notFound((c) => problemResponse(c, new Problem(404, `No route for ${c.req.method} ${c.req.path}.`)));
+  app.onError(
+    renderError({
+      exposeInternals: exposesInternals(config),
+      onUnexpected: (error, c) => logger.error("unhandled error", { requestId: c.get("requestId"), error }),
+    }),
+  );
+  return routes;
+};
+
+/** The API's type, for a typed `hc<AppType>` client from `hono/client`. */
+export type AppType = ReturnType<typeof createApp>;

@@ -1,0 +1,25 @@
+import type { Config } from "../config";
+import { boundedCache } from "./bounded";
+import { memoryCache } from "./memory";
+import type { Cache } from "./types";
+import { upstashCache } from "./upstash";
+
+/** Redis over TCP is runtime-specific; each runtime passes the client it has, or none. */
+export type RedisFactory = (url: string, options: { connectTimeoutMs: number }) => Cache;
+
+/** The configured backend, every call bounded by CACHE_TIMEOUT_MS. */
+export const openCache = ({ cache }: Config, { redis }: { redis?: RedisFactory } = {}): Cache => {
+  const connectTimeoutMs = Math.max(cache.timeoutMs, 500);
+  const backend = cache.upstash
+    ? upstashCache(cache.upstash)
+    : cache.redisUrl
+      ? redis
+        ? redis(cache.redisUrl, { connectTimeoutMs })
+        : unsupported()
+      : memoryCache();
+  return boundedCache(backend, cache.timeoutMs);
+};
+
+const unsupported = (): never => {
+  throw new Error("REDIS_URL needs Bun's built-in Redis client; on this runtime use UPSTASH_REDIS_REST_URL instead");
+};

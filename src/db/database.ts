@@ -1,0 +1,55 @@
+import { sql } from "drizzle-orm";
+import { DatabaseUnavailableError, isDatabaseUnavailable } from "./errors";
+import type { Database, DatabaseKind, Orm } from "./types";
+
+/** Rejects with DatabaseUnavailableError once `ms` passes; the work itself is abandoned, not awaited. */
+export const withDeadline = <T>(work: PromiseLike<T>, ms: number, what: string): Promise<T> =>
+  new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new DatabaseUnavailableError(`${what} timed out after ${ms} ms`)), ms);
+    Promise.resolve(work).then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+
+/** Wraps a driver-specific Drizzle instance in the shared Database contract. */
+export const createDatabase = (options: {
+  kind: DatabaseKind;
+  orm: Orm;
+  timeoutMs: number;
+  close: () => Promise<void>;
+}): Database => {
+  const { kind, orm, timeoutMs } = options;
+  const run = async <T>(work: (orm: Orm) => PromiseLike<T>): Promise<T> => {
+    try {
+      return await withDeadline(work(orm), timeoutMs, "database query");
+    } catch (error) {
+      if (isDatabaseUnavailable(error) && !(error instanceof DatabaseUnavailableError)) {
+        throw new DatabaseUnavailableError(`database unavailable: ${(error as Error).message}`, { cause: error });
+      }
+      throw error;
+    }
+  };
+  return {
+    kind,
+    orm,
+    run,
+    async ping(signal) {
+      const started = performance.now();
+      signal?.throwIfAborted();
+      await run((o) => o.execute(sql`select 1`));
+      return performance.now() - started;
+    },
+    close: options.close,
+  };
+};
+
+/** Rows of an `execute` result: postgres.js returns an array, PGlite an object with `rows`. */
+export const rowsOf = <T>(result: unknown): T[] =>
+  (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];

@@ -1,0 +1,45 @@
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { createDatabase } from "./database";
+import * as schema from "./schema";
+import type { Database, Orm } from "./types";
+
+export interface PostgresOptions {
+  url: string;
+  ssl: "disable" | "require" | "verify-full";
+  poolMax: number;
+  timeoutMs: number;
+}
+
+/** Options for postgres.js shared by the app pool and the migration connection. */
+export const postgresClientOptions = (o: Pick<PostgresOptions, "ssl" | "timeoutMs">) =>
+  ({
+    ssl: o.ssl === "disable" ? false : o.ssl,
+    connect_timeout: Math.max(1, Math.ceil(o.timeoutMs / 1000)),
+    onnotice: () => {},
+    connection: { application_name: "berth" },
+  }) as const;
+
+/** The app's pooled Postgres connection through postgres.js. */
+export const createPostgresDatabase = (o: PostgresOptions): Database => {
+  const client = postgres(o.url, { ...postgresClientOptions(o), max: o.poolMax, idle_timeout: 30 });
+  return createDatabase({
+    kind: "postgres",
+    orm: drizzle(client, { schema }),
+    timeoutMs: o.timeoutMs,
+    close: () => client.end({ timeout: 5 }),
+  });
+};
+
+/**
+ * One dedicated, non-pooled connection for migrations, so the advisory lock and the migration
+ * share a session.
+ */
+export const createMigrationOrm = (o: Pick<PostgresOptions, "url" | "ssl" | "timeoutMs">) => {
+  const client = postgres(o.url, {
+    ...postgresClientOptions(o),
+    max: 1,
+    connection: { application_name: "berth-migrate" },
+  });
+  return { orm: drizzle(client, { schema }) as Orm, close: () => client.end({ timeout: 5 }) };
+};

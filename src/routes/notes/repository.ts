@@ -1,0 +1,100 @@
+import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import { type NoteRow, notes } from "../../db/schema";
+import type { Database, Orm } from "../../db/types";
+
+/** Hot statements built once per connection and reused (Drizzle's default path describes every query). */
+const prepared = new WeakMap<Orm, ReturnType<typeof prepare>>();
+const prepare = (orm: Orm) => ({
+  byId: orm
+    .select()
+    .from(notes)
+    .where(and(eq(notes.id, sql.placeholder("id")), eq(notes.ownerId, sql.placeholder("ownerId"))))
+    .prepare("note_by_id"),
+});
+const statements = (orm: Orm) => {
+  let s = prepared.get(orm);
+  if (!s) {
+    s = prepare(orm);
+    prepared.set(orm, s);
+  }
+  return s;
+};
+
+export interface Keyset {
+  createdAt: Date;
+  id: string;
+}
+
+/** Reads and writes notes, always scoped to their owner; every call is bounded by the database deadline. */
+export const notesRepository = (db: Database) => ({
+  create: (ownerId: string, input: { title: string; body: string }) =>
+    db.run(async (orm) => {
+      const [row] = await orm
+        .insert(notes)
+        .values({ ownerId, ...input })
+        .returning();
+      return row as NoteRow;
+    }),
+
+  find: (ownerId: string, id: string) =>
+    db.run(async (orm) => {
+      const [row] = await statements(orm).byId.execute({ id, ownerId });
+      return row as NoteRow | undefined;
+    }),
+
+  /** Newest first; `after` is the last row of the previous page. Fetches one extra row to know if more follow. */
+  list: (ownerId: string, limit: number, after?: Keyset) =>
+    db.run((orm) =>
+      orm
+        .select()
+        .from(notes)
+        .where(
+          and(
+            eq(notes.ownerId, ownerId),
+            after
+              ? or(
+                  lt(notes.createdAt, after.createdAt),
+                  and(eq(notes.createdAt, after.createdAt), lt(notes.id, after.id)),
+                )
+              : undefined,
+          ),
+        )
+        .orderBy(desc(notes.createdAt), desc(notes.id))
+        .limit(limit + 1),
+    ),
+
+  /** Updates when the version still matches (if one is given); undefined when no such note or stale. */
+  update: (ownerId: string, id: string, patch: { title?: string; body?: string }, expectedVersion?: number) =>
+    db.run(async (orm) => {
+      const [row] = await orm
+        .update(notes)
+        .set({ ...patch, version: sql`${notes.version} + 1`, updatedAt: sql`now()` })
+        .where(
+          and(
+            eq(notes.id, id),
+            eq(notes.ownerId, ownerId),
+            expectedVersion === undefined ? undefined : eq(notes.version, expectedVersion),
+          ),
+        )
+        .returning();
+      return row as NoteRow | undefined;
+    }),
+
+  /** Deletes when the version still matches (if one is given); true when a row went. */
+  remove: (ownerId: string, id: string, expectedVersion?: number) =>
+    db.run(async (orm) => {
+      const rows = await orm
+        .delete(notes)
+        .where(
+          and(
+            eq(notes.id, id),
+            eq(notes.ownerId, ownerId),
+            expectedVersion === undefined ? undefined : eq(notes.version, expectedVersion),
+          ),
+        )
+        .returning({ id: notes.id });
+      return rows.length > 0;
+    }),
+});
+
+export type NotesRepository = ReturnType<typeof notesRepository>;

@@ -1,0 +1,48 @@
+import type { Cache } from "../../cache/types";
+import type { NoteRow } from "../../db/schema";
+import type { Logger } from "../../monitoring/logger";
+import type { NotesRepository } from "./repository";
+
+const TTL_MS = 60_000;
+const key = (ownerId: string, id: string) => `note:v1:${ownerId}:${id}`;
+
+const revive = (json: string): NoteRow => {
+  const row = JSON.parse(json) as NoteRow;
+  return { ...row, createdAt: new Date(row.createdAt), updatedAt: new Date(row.updatedAt) };
+};
+
+/**
+ * Single-note reads go through the cache; every write invalidates. A cache outage only costs
+ * the cache: reads fall through to the database and the failure is logged.
+ */
+export const notesService = (repo: NotesRepository, cache: Cache | undefined, log: Logger) => {
+  const bypass = (op: string) => (error: unknown) => {
+    log.warn("cache unavailable; bypassing", { op, error });
+    return undefined;
+  };
+  const invalidate = async (ownerId: string, id: string) => {
+    await cache?.delete(key(ownerId, id)).catch(bypass("delete"));
+  };
+  return {
+    ...repo,
+    async find(ownerId: string, id: string) {
+      const cached = cache ? await cache.get(key(ownerId, id)).catch(bypass("get")) : undefined;
+      if (cached) return revive(cached);
+      const row = await repo.find(ownerId, id);
+      if (row && cache) await cache.set(key(ownerId, id), JSON.stringify(row), TTL_MS).catch(bypass("set"));
+      return row;
+    },
+    async update(...args: Parameters<NotesRepository["update"]>) {
+      const row = await repo.update(...args);
+      await invalidate(args[0], args[1]);
+      return row;
+    },
+    async remove(...args: Parameters<NotesRepository["remove"]>) {
+      const gone = await repo.remove(...args);
+      await invalidate(args[0], args[1]);
+      return gone;
+    },
+  };
+};
+
+export type NotesService = ReturnType<typeof notesService>;

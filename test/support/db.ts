@@ -1,0 +1,121 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import postgres from "postgres";
+import { applyMigrations } from "../../src/db/migrations/apply";
+import { createPgliteDatabase, dumpPglite } from "../../src/db/pglite";
+import { createMigrationOrm, createPostgresDatabase } from "../../src/db/postgres";
+import type { Database } from "../../src/db/types";
+import { serviceUrl } from "./services";
+
+let template: Promise<Blob> | undefined;
+
+/** A migrated PGlite data directory, built once per test process and copied for every database. */
+const pgliteTemplate = () => {
+  template ??= (async () => {
+    const db = await createPgliteDatabase({ dir: "memory://", timeoutMs: 10_000 });
+    await applyMigrations(db.orm);
+    const blob = await dumpPglite(db);
+    await db.close();
+    return blob;
+  })();
+  return template;
+};
+
+/** A fresh, empty, migrated in-memory PGlite. */
+export const freshPglite = async ({ timeoutMs = 3000, migrated = true } = {}) =>
+  createPgliteDatabase({
+    dir: "memory://",
+    timeoutMs,
+    loadDataDir: migrated ? await pgliteTemplate() : undefined,
+  });
+
+const tempDirs = new Set<string>();
+process.on("exit", () => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A temporary directory for PGlite data or other files, removed when the test process exits. */
+export const tempDir = (prefix = "berth-test-") => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
+};
+
+const adminUrl = () => serviceUrl("TEST_DATABASE_URL");
+
+export interface TestDatabase {
+  url: string;
+  /** Drops the database, ending any connection still on it. */
+  drop: () => Promise<void>;
+}
+
+/**
+ * Creates an empty database on the real Postgres for one suite; the caller drops it.
+ * Resolves with undefined when no real Postgres is configured (never in CI).
+ */
+export const createTestDatabase = async (prefix = "berth_test"): Promise<TestDatabase | undefined> => {
+  const url = adminUrl();
+  if (!url) return undefined;
+  const name = `${prefix}_${crypto.randomUUID().replace(/-/g, "").slice(0, 12)}`;
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  return {
+    url: target.toString(),
+    drop: async () => {
+      const sql = postgres(url, { max: 1, onnotice: () => {} });
+      await sql.unsafe(`drop database if exists "${name}" with (force)`);
+      await sql.end();
+    },
+  };
+};
+
+/**
+ * A pooled Database on a fresh real-Postgres database, migrated unless asked not to; closing
+ * it drops the database.
+ */
+export const freshPostgres = async ({ timeoutMs = 3000, migrated = true, poolMax = 5 } = {}) => {
+  const target = await createTestDatabase();
+  if (!target) return undefined;
+  const pooled = createPostgresDatabase({ url: target.url, ssl: "disable", poolMax, timeoutMs });
+  const db: Database = {
+    ...pooled,
+    close: async () => {
+      await pooled.close();
+      await target.drop();
+    },
+  };
+  if (migrated) {
+    const migration = createMigrationOrm({ url: target.url, ssl: "disable", timeoutMs });
+    await applyMigrations(migration.orm).finally(migration.close);
+  }
+  return { db, url: target.url };
+};
+
+export interface Backend {
+  name: "pglite" | "postgres";
+  /** A fresh migrated database of this kind; closed by the caller. */
+  open: () => Promise<Database>;
+}
+
+/** PGlite always; the real Postgres too when TEST_DATABASE_URL is set (always in CI). */
+export const databaseBackends = (): Backend[] => {
+  const backends: Backend[] = [{ name: "pglite", open: () => freshPglite() }];
+  if (adminUrl()) {
+    backends.push({
+      name: "postgres",
+      open: async () => {
+        const fresh = await freshPostgres();
+        if (!fresh) throw new Error("TEST_DATABASE_URL vanished");
+        return fresh.db;
+      },
+    });
+  }
+  return backends;
+};

@@ -1,0 +1,5 @@
+// Tests never read the developer's .env: every suite states the environment it runs in.
+for (const key of Object.keys(process.env)) {
+  if (/^(DATABASE_|DB_|REDIS_|UPSTASH_|AUTH_|SENTRY_|OPS_TOKEN|APP_MODE|PGLITE_DIR)/.test(key)) delete process.env[key];
+}
+process.env.LOG_LEVEL ??= "silent";
