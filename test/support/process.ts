@@ -1,21 +1,12 @@
 import { afterAll } from "bun:test";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { Subprocess } from "bun";
+import { freePort } from "./ports";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const ENTRY = `${ROOT}/src/index.ts`;
 
-/** A free TCP port on 127.0.0.1 chosen by the kernel. */
-export const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
+export { freePort } from "./ports";
 
 /** The environment a child service gets: only what the test passes, plus PATH and HOME. */
 export const childEnv = (env: Record<string, string | undefined>) => ({
