@@ -56,7 +56,7 @@ export const createApp = (deps: AppDeps) => {
   );
   app.use("/v1/*", bearerAuth({ verify: deps.verify }));
 
-  const notes = notesService(notesRepository(deps.db), deps.cache, logger);
+  const notes = notesService(notesRepository(deps.db), deps.cache, config.cache.noteTtlMs, logger);
   const routes = app.route("/", meRoutes()).route("/", notesRoutes(notes));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

@@ -69,6 +69,7 @@ const envSchema = z.object({
   UPSTASH_REDIS_REST_URL: url(["https:", "http:"]).optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
   CACHE_TIMEOUT_MS: int(1).default(250),
+  NOTE_CACHE_TTL_MS: int(0).default(60_000),
   AUTH_JWT_SECRET: secret(32).optional(),
   AUTH_JWKS_URL: url(["https:", "http:"]).optional(),
   AUTH_ISSUER: z.string().min(1).optional(),
@@ -179,6 +180,7 @@ export const loadConfig = (env: Env, overrides: { mode?: Mode; version?: string 
           ? { url: e.UPSTASH_REDIS_REST_URL, token: e.UPSTASH_REDIS_REST_TOKEN }
           : undefined,
       timeoutMs: e.CACHE_TIMEOUT_MS,
+      noteTtlMs: e.NOTE_CACHE_TTL_MS,
     },
     auth: {
       secret: e.AUTH_JWT_SECRET ?? (e.AUTH_JWKS_URL || strict ? undefined : DEV_JWT_SECRET),

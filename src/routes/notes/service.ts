@@ -3,7 +3,6 @@ import type { NoteRow } from "../../db/schema";
 import type { Logger } from "../../monitoring/logger";
 import type { NotesRepository } from "./repository";
 
-const TTL_MS = 60_000;
 const key = (ownerId: string, id: string) => `note:v1:${ownerId}:${id}`;
 
 const revive = (json: string): NoteRow => {
@@ -13,9 +12,11 @@ const revive = (json: string): NoteRow => {
 
 /**
  * Single-note reads go through the cache; every write invalidates. A cache outage only costs
- * the cache: reads fall through to the database and the failure is logged.
+ * the cache: reads fall through to the database and the failure is logged. A TTL of 0 turns
+ * the read-through cache off.
  */
-export const notesService = (repo: NotesRepository, cache: Cache | undefined, log: Logger) => {
+export const notesService = (repo: NotesRepository, sharedCache: Cache | undefined, ttlMs: number, log: Logger) => {
+  const cache = ttlMs > 0 ? sharedCache : undefined;
   const bypass = (op: string) => (error: unknown) => {
     log.warn("cache unavailable; bypassing", { op, error });
     return undefined;
@@ -29,7 +30,7 @@ export const notesService = (repo: NotesRepository, cache: Cache | undefined, lo
       const cached = cache ? await cache.get(key(ownerId, id)).catch(bypass("get")) : undefined;
       if (cached) return revive(cached);
       const row = await repo.find(ownerId, id);
-      if (row && cache) await cache.set(key(ownerId, id), JSON.stringify(row), TTL_MS).catch(bypass("set"));
+      if (row && cache) await cache.set(key(ownerId, id), JSON.stringify(row), ttlMs).catch(bypass("set"));
       return row;
     },
     async update(...args: Parameters<NotesRepository["update"]>) {
