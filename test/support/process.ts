@@ -58,8 +58,9 @@ export interface RunningService {
 }
 
 /**
- * Starts the real service (`bun src/index.ts serve ...`) on free ports and waits for `/livez`.
- * Stopped by PID after the file's tests if the test did not stop it.
+ * Starts the real service (`bun src/index.ts serve ...`, or the full `argv` given, such as an
+ * image's CMD) on free ports and waits for `/livez`. Stopped by PID after the file's tests (or
+ * after the test that started it) if the test did not stop it.
  */
 export const startService = async (
   env: Record<string, string | undefined>,
@@ -69,11 +70,12 @@ export const startService = async (
     timeoutMs = 30_000,
     cwd = ROOT,
     command = [process.execPath, ENTRY],
+    argv = [...command, "serve", ...args],
   } = {},
 ): Promise<RunningService> => {
   const port = Number(env.PORT ?? (await freePort()));
   const opsPort = Number(env.OPS_PORT ?? (await freePort()));
-  const proc = Bun.spawn([...command, "serve", ...args], {
+  const proc = Bun.spawn(argv, {
     cwd,
     env: childEnv({ ...env, PORT: String(port), OPS_PORT: String(opsPort) }),
     stdout: "pipe",
