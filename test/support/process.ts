@@ -70,12 +70,12 @@ export const startService = async (
     timeoutMs = 30_000,
     cwd = ROOT,
     command = [process.execPath, ENTRY],
-    argv = [...command, "serve", ...args],
+    argv = undefined as string[] | undefined,
   } = {},
 ): Promise<RunningService> => {
   const port = Number(env.PORT ?? (await freePort()));
   const opsPort = Number(env.OPS_PORT ?? (await freePort()));
-  const proc = Bun.spawn(argv, {
+  const proc = Bun.spawn(argv ?? [...command, "serve", ...args], {
     cwd,
     env: childEnv({ ...env, PORT: String(port), OPS_PORT: String(opsPort) }),
     stdout: "pipe",
