@@ -1,3 +1,5 @@
+import type { Config } from "../config";
+
 export const levels = ["debug", "info", "warn", "error", "silent"] as const;
 export type Level = (typeof levels)[number];
 export type Fields = Record<string, unknown>;
@@ -11,26 +13,73 @@ export interface Logger {
   child(fields: Fields): Logger;
 }
 
-// user:password@ in URLs, bearer tokens, and JWT-shaped strings.
+// user:password@ in URLs, secret-looking query parameters, bearer tokens, and JWT-shaped strings.
 const MASKS: [RegExp, string][] = [
   [/([a-z][a-z0-9+.-]*:\/\/)([^:/@\s]*):([^@/\s]*)@/gi, "$1$2:***@"],
   [/([a-z][a-z0-9+.-]*:\/\/):([^@/\s]+)@/gi, "$1:***@"],
+  [/([?&](?:password|passwd|pwd|token|access_token|api_?key|secret|sig|signature)=)[^&\s"']+/gi, "$1***"],
   [/(bearer\s+)[A-Za-z0-9\-_.~+/]+=*/gi, "$1***"],
   [/eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, "***"],
 ];
 const SECRET_KEYS = /pass(word)?|secret|token|authorization|cookie|dsn/i;
 
-/** Removes credentials from any string: URL passwords, bearer tokens, JWTs. */
+// Known secret values shorter than this are masked only where a pattern finds them (inside a
+// URL, after "Bearer"): masking every "pw" in every line would garble the log.
+const MIN_SECRET_LENGTH = 8;
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Removes credentials from any string: URL passwords, secret query parameters, bearer tokens, JWTs. */
 export const maskSecrets = (text: string) => MASKS.reduce((s, [re, to]) => s.replace(re, to), text);
 
-const sanitize = (value: unknown, key = ""): unknown => {
+/** A masker that also replaces each of `secrets` verbatim (and URL-encoded) wherever it appears. */
+export const secretMasker = (secrets: readonly (string | undefined)[] = []) => {
+  const values = [...new Set(secrets.filter((s): s is string => !!s && s.length >= MIN_SECRET_LENGTH))];
+  const variants = values.flatMap((s) => [s, encodeURIComponent(s)]).sort((a, b) => b.length - a.length);
+  const exact = variants.length ? new RegExp(variants.map(escapeRegExp).join("|"), "g") : undefined;
+  return (text: string) => maskSecrets(exact ? text.replace(exact, "***") : text);
+};
+
+const passwordOf = (url: string | undefined) => {
+  if (!url) return undefined;
+  try {
+    const password = new URL(url).password;
+    return password ? decodeURIComponent(password) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Every credential the configuration holds, for `secretMasker`. */
+export const configSecrets = (config: Config) => [
+  passwordOf(config.database.url),
+  passwordOf(config.database.migrationUrl),
+  passwordOf(config.cache.redisUrl),
+  config.cache.upstash?.token,
+  config.auth.secret,
+  config.opsToken,
+];
+
+const serializeError = (error: Error, mask: (s: string) => string, depth = 0): Fields => {
+  const { code } = error as { code?: unknown };
+  return {
+    name: error.name,
+    message: mask(error.message),
+    ...(typeof code === "string" || typeof code === "number" ? { code } : {}),
+    ...(error.stack ? { stack: mask(error.stack) } : {}),
+    ...(error.cause instanceof Error && depth < 3 ? { cause: serializeError(error.cause, mask, depth + 1) } : {}),
+  };
+};
+
+const sanitize = (value: unknown, mask: (s: string) => string, key = ""): unknown => {
   if (value === undefined || value === null) return value;
   if (SECRET_KEYS.test(key) && typeof value === "string") return "***";
-  if (typeof value === "string") return maskSecrets(value);
-  if (value instanceof Error) return { name: value.name, message: maskSecrets(value.message) };
-  if (Array.isArray(value)) return value.map((v) => sanitize(v));
+  if (typeof value === "string") return mask(value);
+  if (value instanceof Error) return serializeError(value, mask);
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map((v) => sanitize(v, mask));
   if (typeof value === "object") {
-    return Object.fromEntries(Object.entries(value as Fields).map(([k, v]) => [k, sanitize(v, k)]));
+    return Object.fromEntries(Object.entries(value as Fields).map(([k, v]) => [k, sanitize(v, mask, k)]));
   }
   return value;
 };
@@ -43,30 +92,43 @@ export interface LoggerOptions {
   /** Where lines go; defaults to console.log. Tests capture here. */
   write?: (line: string) => void;
   fields?: Fields;
+  /** Credential values to mask verbatim, on top of the patterns (see `configSecrets`). */
+  secrets?: readonly (string | undefined)[];
 }
 
-/** Creates the service logger. */
-export const createLogger = ({ level, format, write = console.log, fields = {} }: LoggerOptions): Logger => {
+const prettyValue = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+
+/** Creates a logger; every line, message and field alike, passes through the masker. */
+export const createLogger = (options: LoggerOptions): Logger => {
+  const { level, format, write = console.log, fields = {}, secrets } = options;
+  const mask = secretMasker(secrets);
   const threshold = levels.indexOf(level);
   const emit = (lvl: Exclude<Level, "silent">, msg: string, extra: Fields = {}) => {
     if (levels.indexOf(lvl) < threshold) return;
-    const record = sanitize({ ...fields, ...extra }) as Fields;
+    const record = sanitize({ ...fields, ...extra }, mask) as Fields;
     if (format === "json") {
-      write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg: maskSecrets(msg), ...record }));
+      write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg: mask(msg), ...record }));
       return;
     }
-    const rest = Object.entries(record)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+    // A stack reads better on lines of its own than as one escaped value.
+    const stack = (record.error as { stack?: unknown } | undefined)?.stack;
+    const pairs = Object.entries(record)
+      .filter(([k, v]) => v !== undefined && !(k === "error" && typeof stack === "string"))
+      .map(([k, v]) => `${k}=${prettyValue(v)}`)
       .join(" ");
     const time = new Date().toISOString().slice(11, 23);
-    write(`${time} ${COLORS[lvl]}${lvl.toUpperCase().padEnd(5)}\x1b[0m ${maskSecrets(msg)}${rest ? ` ${rest}` : ""}`);
+    const tail = typeof stack === "string" ? `\n${stack}` : "";
+    write(`${time} ${COLORS[lvl]}${lvl.toUpperCase().padEnd(5)}\x1b[0m ${mask(msg)}${pairs ? ` ${pairs}` : ""}${tail}`);
   };
   return {
     debug: (m, f) => emit("debug", m, f),
     info: (m, f) => emit("info", m, f),
     warn: (m, f) => emit("warn", m, f),
     error: (m, f) => emit("error", m, f),
-    child: (more) => createLogger({ level, format, write, fields: { ...fields, ...more } }),
+    child: (more) => createLogger({ ...options, fields: { ...fields, ...more } }),
   };
 };
+
+/** The service's logger: level and format from LOG_LEVEL/LOG_FORMAT, every configured credential masked. */
+export const serviceLogger = (config: Config, write?: (line: string) => void) =>
+  createLogger({ ...config.log, secrets: configSecrets(config), write });

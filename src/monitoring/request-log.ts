@@ -1,8 +1,14 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app/env";
 import type { Logger } from "./logger";
+import { networkErrorCode } from "./network-errors";
+import { routeLabel } from "./route";
 
-/** One line per request: method, route pattern, status, duration, request id and user id. */
+/**
+ * One line per request: time, level, requestId, method, route pattern, status, durationMs and
+ * userId. A 5xx logs at error level with the error that caused it, so network errors that Sentry
+ * drops are still on record.
+ */
 export const requestLog = (logger: Logger): MiddlewareHandler<AppEnv> =>
   async function requestLog(c, next) {
     const started = performance.now();
@@ -11,11 +17,18 @@ export const requestLog = (logger: Logger): MiddlewareHandler<AppEnv> =>
     const fields = {
       requestId: c.get("requestId"),
       method: c.req.method,
-      route: c.req.routePath,
+      route: routeLabel(c),
       status,
       durationMs: Math.round((performance.now() - started) * 100) / 100,
       userId: c.get("user")?.id,
     };
-    if (status >= 500) logger.error("request", fields);
-    else logger.info("request", fields);
+    if (status < 500) logger.info("request", fields);
+    // The error itself (with its stack) is logged once by the error mapper; here, what and why.
+    else if (c.error)
+      logger.error("request", {
+        ...fields,
+        error: `${c.error.name}: ${c.error.message}`,
+        networkError: networkErrorCode(c.error),
+      });
+    else logger.error("request", fields);
   };

@@ -1,0 +1,40 @@
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../app/env";
+import type { Reporter } from "./reporter";
+import { routeLabel } from "./route";
+
+/** Probes, health, ops and metrics: polled every few seconds, so never traced. */
+export const UNTRACED_ROUTES: ReadonlySet<string> = new Set(["/livez", "/readyz", "/startupz", "/health", "/metrics"]);
+
+/**
+ * The first middleware: each request runs in its own isolation scope (the auth middleware adds
+ * the user id to it), named `METHOD /route/:pattern`, traced unless it is a probe. Every 5xx is
+ * reported here and only here, after the error mapper has answered, so a handled error is still
+ * reported exactly once and a 4xx never.
+ *
+ * @example app.use(requestScope(reporter))
+ */
+export const requestScope = (reporter: Reporter): MiddlewareHandler<AppEnv> =>
+  async function requestScope(c, next) {
+    const route = routeLabel(c);
+    await reporter.runRequest(
+      {
+        method: c.req.method,
+        route,
+        url: new URL(c.req.url).origin + c.req.path,
+        traced: !UNTRACED_ROUTES.has(route) && !UNTRACED_ROUTES.has(c.req.path),
+        sentryTrace: c.req.header("sentry-trace"),
+        baggage: c.req.header("baggage"),
+        requestId: () => c.get("requestId"),
+      },
+      async () => {
+        await next();
+        const status = c.res.status;
+        if (status >= 500) {
+          if (c.error) reporter.captureError(c.error);
+          else reporter.captureMessage(`${c.req.method} ${route} answered ${status}`);
+        }
+        return status;
+      },
+    );
+  };

@@ -1,0 +1,153 @@
+import * as Sentry from "@sentry/bun";
+import type { Config } from "../config";
+import { networkErrorCode } from "./network-errors";
+import { scrubEvent, scrubSpan } from "./privacy";
+import type { Reporter } from "./reporter";
+import { UNTRACED_ROUTES } from "./request-scope";
+
+// Kept from the SDK's defaults: stack traces, error chains, source context, runtime context,
+// and the process-level crash handlers. Everything else is left out on purpose: BunServer would
+// open a second scope and span per request named by raw URL (and reads client IPs and bodies),
+// Console/Http/Fetch record breadcrumbs and outgoing URLs, ProcessSession reports one "user" per
+// process, framework integrations patch modules we do not use, and Dedupe would keep only one of
+// several users' identical errors, hiding how many users a bug hits (per-request scopes and the
+// SDK's own already-captured marker already keep each error to one event).
+const KEPT_INTEGRATIONS = new Set([
+  "EventFilters",
+  "FunctionToString",
+  "LinkedErrors",
+  "RequestData",
+  "ContextLines",
+  "Context",
+  "Modules",
+  "OnUncaughtException",
+  "OnUnhandledRejection",
+]);
+const PROCESS_HANDLERS = new Set(["OnUncaughtException", "OnUnhandledRejection"]);
+
+// v11 collects user info, client IPs, cookies, all headers, bodies and query values by default.
+const LOCKED_DOWN: Sentry.BunOptions["dataCollection"] = {
+  userInfo: false,
+  cookies: false,
+  httpHeaders: false,
+  httpBodies: [],
+  urlQueryParams: false,
+  graphQL: { document: false, variables: false },
+  genAI: { inputs: false, outputs: false },
+  databaseQueryData: false,
+  queues: false,
+  stackFrameVariables: false,
+};
+
+export interface SentryReporterOptions {
+  /** Install the uncaught-exception and unhandled-rejection handlers (off inside a test runner). */
+  processHandlers?: boolean;
+  /** Told about each event dropped as a network error, so it is still logged. */
+  onDropped?: (code: string) => void;
+}
+
+// The SDK sends a span unmodified when beforeSendSpan throws; this one sends it bare instead.
+const guardSpan: typeof scrubSpan = (span) => {
+  try {
+    return scrubSpan(span);
+  } catch {
+    span.attributes = {};
+    return span;
+  }
+};
+
+/**
+ * Initialises `@sentry/bun` from `config.sentry` and returns the app's `Reporter`, or undefined
+ * when SENTRY_DSN is unset. Only runtime adapters import this module.
+ *
+ * @example
+ * const reporter = createSentryReporter(config.sentry, { onDropped: (code) => logger.warn(...) });
+ * createApp({ ...deps, monitoring: { reporter, metrics } });
+ */
+export const createSentryReporter = (
+  settings: Config["sentry"],
+  { processHandlers = true, onDropped }: SentryReporterOptions = {},
+): Reporter | undefined => {
+  if (!settings.dsn) return undefined;
+  Sentry.init({
+    dsn: settings.dsn,
+    environment: settings.environment,
+    release: settings.release,
+    traceLifecycle: "stream",
+    dataCollection: LOCKED_DOWN,
+    integrations: (defaults) =>
+      defaults.filter((i) => KEPT_INTEGRATIONS.has(i.name) && (processHandlers || !PROCESS_HANDLERS.has(i.name))),
+    // Untraced routes never start a span; the sampler is the second line of defence.
+    tracesSampler: ({ attributes, inheritOrSampleWith }) =>
+      UNTRACED_ROUTES.has(String(attributes["http.route"])) ? 0 : inheritOrSampleWith(settings.tracesSampleRate),
+    beforeSend: (event, hint) => {
+      const code = networkErrorCode(hint.originalException);
+      if (code) {
+        onDropped?.(code);
+        return null;
+      }
+      return scrubEvent(event);
+    },
+    beforeSendSpan: guardSpan,
+  });
+
+  const monitoredRun = <T>(name: string, fn: () => T | Promise<T>) =>
+    Sentry.startSpan({ name, op: "function" }, async () => {
+      try {
+        return await fn();
+      } catch (error) {
+        // startSpan marks the span as failed when the callback throws.
+        Sentry.captureException(error, { extra: { operation: name } });
+        throw error;
+      }
+    });
+
+  return {
+    runRequest: (info, handle) =>
+      Sentry.withIsolationScope(async (scope) => {
+        const name = `${info.method} ${info.route}`;
+        scope.setTransactionName(name);
+        scope.setSDKProcessingMetadata({ normalizedRequest: { method: info.method, url: info.url } });
+        scope.addEventProcessor((event) => {
+          const requestId = info.requestId();
+          if (requestId) event.tags = { ...event.tags, request_id: requestId };
+          return event;
+        });
+        if (!info.traced) return Sentry.suppressTracing(handle);
+        return Sentry.continueTrace({ sentryTrace: info.sentryTrace, baggage: info.baggage }, () =>
+          Sentry.startSpan(
+            {
+              name,
+              op: "http.server",
+              attributes: {
+                "sentry.source": "route",
+                "http.request.method": info.method,
+                "http.route": info.route,
+              },
+            },
+            async (span) => {
+              const status = await handle();
+              Sentry.setHttpStatus(span, status);
+              const requestId = info.requestId();
+              if (requestId) span.setAttribute("request_id", requestId);
+              return status;
+            },
+          ),
+        );
+      }),
+    setUser: (id) => {
+      Sentry.getIsolationScope().setUser({ id });
+    },
+    captureError: (error, extra) => {
+      Sentry.withScope((scope) => {
+        if (extra) scope.setExtras(extra);
+        Sentry.captureException(error, { mechanism: { type: "auto.http.berth", handled: false } });
+      });
+    },
+    captureMessage: (message) => {
+      Sentry.captureMessage(message, "error");
+    },
+    monitored: monitoredRun,
+    flush: (timeoutMs) => Sentry.flush(timeoutMs),
+  };
+};
