@@ -1,0 +1,34 @@
+# syntax=docker/dockerfile:1
+# berth's production image. Bun is pinned here, in package.json (`packageManager`) and in CI;
+# test/deploy/toolchain.test.ts fails when they disagree. test/deploy/rehearsal.test.ts
+# rehearses this file (no Docker engine needed): it assembles what the final stage holds,
+# runs the release step, the CMD and the HEALTHCHECK from it.
+ARG BUN_VERSION=1.4.5
+
+# Production dependencies exactly as bun.lock pins them, with the patches they need.
+# drizzle-kit is one of them, so the release step (`bunx drizzle-kit migrate`) runs from the
+# image without downloading anything.
+FROM oven/bun:${BUN_VERSION}-slim AS install
+WORKDIR /app
+COPY package.json bun.lock ./
+COPY patches ./patches
+RUN bun install --frozen-lockfile --production
+
+FROM oven/bun:${BUN_VERSION}-slim AS runtime
+# Every command run in this image (the release step, `token`, `migrate status`) follows the
+# production rules; the commit is baked in so /health and Sentry report the release.
+ARG GIT_SHA=""
+ENV NODE_ENV=production \
+    APP_MODE=production \
+    GIT_SHA=${GIT_SHA}
+WORKDIR /app
+COPY --from=install /app/node_modules ./node_modules
+COPY package.json drizzle.config.ts ./
+COPY drizzle ./drizzle
+COPY src ./src
+# The files stay root-owned: the service reads them and writes nothing.
+USER bun
+EXPOSE 8080 8081
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["bun", "src/index.ts", "healthcheck"]
+CMD ["bun", "src/index.ts", "serve", "--mode", "production", "--apply-migrations"]
