@@ -1,20 +1,22 @@
 import type { Config } from "../config";
 import { boundedCache } from "./bounded";
 import { memoryCache } from "./memory";
-import type { Cache } from "./types";
+import type { Cache, RedisCacheOptions } from "./types";
 import { upstashCache } from "./upstash";
 
 /** Redis over TCP is runtime-specific; each runtime passes the client it has, or none. */
-export type RedisFactory = (url: string, options: { connectTimeoutMs: number }) => Cache;
+export type RedisFactory = (url: string, options: RedisCacheOptions) => Cache;
 
 /** The configured backend, every call bounded by CACHE_TIMEOUT_MS. */
 export const openCache = ({ cache }: Config, { redis }: { redis?: RedisFactory } = {}): Cache => {
+  // A dial gets a little longer than one call: a call gives up at timeoutMs, but a dial that
+  // completes just after still serves the calls behind it.
   const connectTimeoutMs = Math.max(cache.timeoutMs, 500);
   const backend = cache.upstash
-    ? upstashCache(cache.upstash)
+    ? upstashCache({ ...cache.upstash, requestTimeoutMs: cache.timeoutMs })
     : cache.redisUrl
       ? redis
-        ? redis(cache.redisUrl, { connectTimeoutMs })
+        ? redis(cache.redisUrl, { connectTimeoutMs, commandTimeoutMs: cache.timeoutMs })
         : unsupported()
       : memoryCache();
   return boundedCache(backend, cache.timeoutMs);
