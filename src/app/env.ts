@@ -1,5 +1,5 @@
 import type { RequestIdVariables } from "hono/request-id";
-import type { AuthUser } from "../auth/verifier";
+import type { AuthEnv } from "../auth/middleware";
 
 /** Variables every handler can read from the context. */
-export type AppEnv = { Variables: RequestIdVariables & { user: AuthUser } };
+export type AppEnv = { Variables: RequestIdVariables & AuthEnv["Variables"] };

@@ -4,19 +4,22 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
-import { bearerAuth } from "../auth/middleware";
+import { authenticate, requireUser } from "../auth/middleware";
 import type { TokenVerifier } from "../auth/verifier";
 import type { Cache } from "../cache/types";
 import type { Config } from "../config";
 import type { Database } from "../db/types";
+import { idempotency } from "../idempotency";
 import type { Logger } from "../monitoring/logger";
 import { requestLog } from "../monitoring/request-log";
+import { rateLimit } from "../rate-limit";
 import { meRoutes } from "../routes/me";
 import { notesRoutes } from "../routes/notes";
 import { notesRepository } from "../routes/notes/repository";
 import { notesService } from "../routes/notes/service";
 import type { AppEnv } from "./env";
-import { Problem, problemResponse, renderError } from "./problem";
+import { notFoundOrMethodNotAllowed } from "./method-not-allowed";
+import { Problem, renderError } from "./problem";
 import { validationHook } from "./validation";
 
 /** Everything the app needs, built by a runtime adapter and passed in. */
@@ -46,6 +49,12 @@ export const createApp = (deps: AppDeps) => {
   app.use(requestLog(logger));
   app.use(secureHeaders());
   if (config.corsOrigins.length) app.use(cors({ origin: [...config.corsOrigins], credentials: false }));
+  // Rate limiting keys by the verified user, so authentication comes first; both run before the
+  // body is read, so a throttled client costs no body buffering.
+  app.use(authenticate({ verify: deps.verify }));
+  app.use(
+    rateLimit({ cache: deps.cache, limitPerMinute: config.rateLimitPerMinute, trustProxy: config.trustProxy, logger }),
+  );
   app.use(
     bodyLimit({
       maxSize: config.bodyLimitBytes,
@@ -54,10 +63,10 @@ export const createApp = (deps: AppDeps) => {
       },
     }),
   );
-  app.use("/v1/*", bearerAuth({ verify: deps.verify }));
+  app.use("/v1/*", requireUser());
 
   const notes = notesService(notesRepository(deps.db), deps.cache, config.cache.noteTtlMs, logger);
-  const routes = app.route("/", meRoutes()).route("/", notesRoutes(notes));
+  const routes = app.route("/", meRoutes()).route("/", notesRoutes(notes, idempotency(deps.db)));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
@@ -70,7 +79,7 @@ export const createApp = (deps: AppDeps) => {
   });
   app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "berth API" }));
 
-  app.notFound((c) => problemResponse(c, new Problem(404, `No route for ${c.req.method} ${c.req.path}.`)));
+  app.notFound(notFoundOrMethodNotAllowed(() => app.routes));
   app.onError(
     renderError({
       exposeInternals: exposesInternals(config),

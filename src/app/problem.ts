@@ -44,13 +44,17 @@ export interface ErrorRenderOptions {
   onUnexpected?: (error: unknown, c: Context) => void;
 }
 
+// RFC 6750 §3: no error code when credentials were absent; quotes never reach the quoted string.
+const bearerChallenge = (error: UnauthorizedError) =>
+  error.reason === "missing"
+    ? 'Bearer realm="berth"'
+    : `Bearer realm="berth", error="invalid_token", error_description="${error.message.replace(/["\\]/g, "'")}"`;
+
 /** Maps any thrown value to an RFC 9457 problem; the one place that decides status codes for errors. */
 export const toProblem = (error: unknown, { exposeInternals }: Pick<ErrorRenderOptions, "exposeInternals">) => {
   if (error instanceof Problem) return error;
   if (error instanceof UnauthorizedError)
-    return new Problem(401, error.message, {
-      headers: { "WWW-Authenticate": `Bearer error="invalid_token", error_description="${error.message}"` },
-    });
+    return new Problem(401, error.message, { headers: { "WWW-Authenticate": bearerChallenge(error) } });
   if (isDatabaseUnavailable(error))
     return new Problem(503, "The database is unavailable; retry shortly.", { headers: { "Retry-After": "5" } });
   if (error instanceof HTTPException && error.status < 500) {

@@ -7,9 +7,15 @@ export interface AuthUser {
   expiresAt: Date;
 }
 
-/** A bearer token was missing or failed verification; answered 401 with WWW-Authenticate. */
+/**
+ * A bearer token was missing or failed verification; answered 401 with WWW-Authenticate.
+ * `missing` follows RFC 6750 §3.1: a request without credentials gets no error code.
+ */
 export class UnauthorizedError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly reason: "missing" | "invalid" = "invalid",
+  ) {
     super(message);
     this.name = "UnauthorizedError";
   }
@@ -20,6 +26,10 @@ export interface AuthSettings {
   jwksUrl?: string;
   issuer?: string;
   audience?: string;
+  /** How long fetched keys are trusted before the next verification refetches them (jose's cacheMaxAge). */
+  jwksCacheMaxAgeMs?: number;
+  /** After a fetch, an unknown `kid` waits this long before it may trigger another (jose's cooldownDuration). */
+  jwksCooldownMs?: number;
 }
 
 /** Verifies a bearer token and resolves to its user, or rejects with UnauthorizedError. */
@@ -27,27 +37,33 @@ export type TokenVerifier = (token: string) => Promise<AuthUser>;
 
 /** Asymmetric algorithms accepted from a JWKS; HS256 is accepted only with AUTH_JWT_SECRET. */
 export const JWKS_ALGORITHMS = ["RS256", "PS256", "ES256", "ES384", "EdDSA"];
-const CLOCK_TOLERANCE_S = 60;
+/** Leeway for `exp`, `nbf` and `iat` against clocks that drift between issuer and service. */
+export const CLOCK_TOLERANCE_S = 60;
 
+// Messages end up in a quoted WWW-Authenticate parameter, so they never contain a double quote.
 const reason = (error: unknown) => {
   if (error instanceof errors.JWTExpired) return "token expired";
-  if (error instanceof errors.JWTClaimValidationFailed) return `token claim "${error.claim}" is invalid`;
+  if (error instanceof errors.JWTClaimValidationFailed) return `token claim '${error.claim}' is invalid`;
   if (error instanceof errors.JOSEAlgNotAllowed) return "token algorithm not allowed";
   if (error instanceof errors.JWSSignatureVerificationFailed) return "token signature invalid";
   if (error instanceof errors.JWKSNoMatchingKey) return "no key matches the token";
-  if (error instanceof errors.JWKSTimeout || error instanceof errors.JOSEError) return "token invalid";
   return "token invalid";
 };
 
 /**
  * Builds the verifier from configuration: HS256 with the shared secret, asymmetric keys from a
  * JWKS (fetched, cached and refetched on an unknown `kid`, so key rotation needs no restart), or
- * both, each only with its own algorithms. `exp` and `sub` are required; 60 s clock tolerance.
+ * both, each only with its own algorithms: the algorithm a token names picks the key source, so
+ * `none` and an HS256 token signed with a public key never verify. `exp` and `sub` are required;
+ * 60 s clock tolerance.
  */
 export const createTokenVerifier = (settings: AuthSettings): TokenVerifier => {
   const secret = settings.secret ? new TextEncoder().encode(settings.secret) : undefined;
   const jwks = settings.jwksUrl
-    ? createRemoteJWKSet(new URL(settings.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 })
+    ? createRemoteJWKSet(new URL(settings.jwksUrl), {
+        cooldownDuration: settings.jwksCooldownMs ?? 30_000,
+        cacheMaxAge: settings.jwksCacheMaxAgeMs ?? 600_000,
+      })
     : undefined;
   if (!secret && !jwks) throw new Error("authentication needs AUTH_JWT_SECRET or AUTH_JWKS_URL");
   const options = {
@@ -72,7 +88,7 @@ export const createTokenVerifier = (settings: AuthSettings): TokenVerifier => {
       if (error instanceof UnauthorizedError) throw error;
       throw new UnauthorizedError(reason(error));
     }
-    if (typeof payload.sub !== "string" || !payload.sub) throw new UnauthorizedError('token claim "sub" is invalid');
+    if (typeof payload.sub !== "string" || !payload.sub) throw new UnauthorizedError("token claim 'sub' is invalid");
     return { id: payload.sub, issuer: payload.iss, expiresAt: new Date((payload.exp as number) * 1000) };
   };
 };

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 /**
  * A user's note. Timestamps keep millisecond precision so that a keyset cursor built from a
@@ -20,3 +20,28 @@ export const notes = pgTable(
 );
 
 export type NoteRow = typeof notes.$inferSelect;
+
+/**
+ * One `Idempotency-Key` per user: claimed before the work runs (lock token and lease), then
+ * completed with the response in the same transaction that did the work, and replayed until
+ * `expires_at`. In the database rather than the cache because the claim and the note it guards
+ * must commit together, and every instance shares the database even when the cache is per process.
+ */
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    ownerId: text("owner_id").notNull(),
+    key: text("key").notNull(),
+    fingerprint: text("fingerprint").notNull(),
+    lockToken: uuid("lock_token"),
+    lockedUntil: timestamp("locked_until", { withTimezone: true, precision: 3 }),
+    responseStatus: integer("response_status"),
+    responseHeaders: jsonb("response_headers").$type<Record<string, string>>(),
+    responseBody: text("response_body"),
+    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true, precision: 3 }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.ownerId, t.key] }), index("idempotency_keys_expires_idx").on(t.expiresAt)],
+);
+
+export type IdempotencyKeyRow = typeof idempotencyKeys.$inferSelect;

@@ -105,7 +105,7 @@ for (const backend of databaseBackends()) {
         fetch: (input: Request | string | URL, init?: RequestInit) => app.request(input, init),
         headers: { Authorization: `Bearer ${token}` },
       });
-      const created = await client.v1.notes.$post({ json: { title: "typed", body: "b" } });
+      const created = await client.v1.notes.$post({ header: {}, json: { title: "typed", body: "b" } });
       if (created.status !== 201) throw new Error(`create answered ${created.status}`);
       const note = await created.json();
       const fetched = await client.v1.notes[":id"].$get({ param: { id: note.id } });

@@ -9,6 +9,9 @@ export const isUuid = (value: string) => UUID.test(value);
 const toBase64Url = (s: string) => btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 const fromBase64Url = (s: string) => atob(s.replace(/-/g, "+").replace(/_/g, "/"));
 
+// Year 9999: beyond it neither Postgres timestamps nor Date.toISOString round-trip.
+const MAX_MS = 253_402_300_799_999;
+
 /** An opaque cursor: the keyset of the last row of a page. */
 export const encodeCursor = ({ createdAt, id }: Keyset) => toBase64Url(JSON.stringify([createdAt.getTime(), id]));
 
@@ -16,7 +19,14 @@ export const encodeCursor = ({ createdAt, id }: Keyset) => toBase64Url(JSON.stri
 export const decodeCursor = (cursor: string): Keyset => {
   try {
     const [ms, id] = JSON.parse(fromBase64Url(cursor)) as unknown[];
-    if (typeof ms === "number" && Number.isSafeInteger(ms) && typeof id === "string" && isUuid(id)) {
+    // Only instants a timestamp column can hold: an out-of-range Date would fail in the driver.
+    if (
+      typeof ms === "number" &&
+      Number.isInteger(ms) &&
+      Math.abs(ms) <= MAX_MS &&
+      typeof id === "string" &&
+      isUuid(id)
+    ) {
       return { createdAt: new Date(ms), id };
     }
   } catch {}

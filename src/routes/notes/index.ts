@@ -3,11 +3,15 @@ import type { AppEnv } from "../../app/env";
 import { Problem } from "../../app/problem";
 import { requireJson } from "../../app/require-json";
 import type { NoteRow } from "../../db/schema";
+import { type Idempotency, requestFingerprint, type StoredResponse } from "../../idempotency";
 import { etagOf, expectedVersion, noneMatch } from "./conditional";
 import { decodeCursor, encodeCursor, isUuid } from "./cursor";
+import { insertNote } from "./repository";
 import {
+  CreateNoteHeadersSchema,
   CreateNoteSchema,
   ListQuerySchema,
+  type NoteDto,
   NoteListSchema,
   NoteParamsSchema,
   NoteSchema,
@@ -32,8 +36,11 @@ const problem = (description: string) => ({
 const errors = {
   400: problem("Invalid input"),
   401: problem("Missing or invalid bearer token"),
-  503: problem("Database unavailable"),
+  429: problem("Rate limited; see Retry-After and RateLimit-*"),
+  500: problem("Unexpected error"),
+  503: problem("Database unavailable; see Retry-After"),
 };
+const bodyErrors = { 413: problem("Body over the limit"), 415: problem("Body is not JSON") };
 const security = [{ bearerAuth: [] }];
 
 const notFound = () => new Problem(404, "No such note.");
@@ -60,11 +67,13 @@ const routes = {
     summary: "Create a note",
     security,
     middleware: [requireJson] as const,
-    request: { body: { ...json(CreateNoteSchema), required: true } },
+    request: { headers: CreateNoteHeadersSchema, body: { ...json(CreateNoteSchema), required: true } },
     responses: {
-      201: { description: "Created", ...json(NoteSchema) },
+      201: { description: "Created (or replayed, with `Idempotent-Replayed: true`)", ...json(NoteSchema) },
+      409: problem("A request with this Idempotency-Key is still in flight"),
+      422: problem("This Idempotency-Key was used with another body"),
       ...errors,
-      415: problem("Body is not JSON"),
+      ...bodyErrors,
     },
   }),
   list: createRoute({
@@ -102,8 +111,8 @@ const routes = {
       200: { description: "The updated note", ...json(NoteSchema) },
       404: problem("No such note"),
       412: problem("If-Match is stale"),
-      415: problem("Body is not JSON"),
       ...errors,
+      ...bodyErrors,
     },
   }),
   remove: createRoute({
@@ -122,14 +131,34 @@ const routes = {
   }),
 };
 
+const created = (row: NoteRow): StoredResponse => ({
+  status: 201,
+  headers: { Location: `/v1/notes/${row.id}`, ETag: etagOf(row.version) },
+  body: JSON.stringify(toDto(row)),
+});
+
 /** The notes resource: every route scoped to the token's `sub`; another user's note is a 404. */
-export const notesRoutes = (notes: NotesService) =>
+export const notesRoutes = (notes: NotesService, idempotent: Idempotency) =>
   new OpenAPIHono<AppEnv>()
     .openapi(routes.create, async (c) => {
-      const row = await notes.create(c.var.user.id, c.req.valid("json"));
-      c.header("Location", `/v1/notes/${row.id}`);
-      c.header("ETag", etagOf(row.version));
-      return c.json(toDto(row), 201);
+      const owner = c.var.user.id;
+      const input = c.req.valid("json");
+      const key = c.req.valid("header")["idempotency-key"];
+      let response: StoredResponse;
+      if (key) {
+        const once = await idempotent.run({
+          ownerId: owner,
+          key,
+          fingerprint: await requestFingerprint("POST", "/v1/notes", input),
+          perform: async (tx) => created(await insertNote(tx, owner, input)),
+        });
+        if (once.replayed) c.header("Idempotent-Replayed", "true");
+        response = once.response;
+      } else {
+        response = created(await notes.create(owner, input));
+      }
+      for (const [name, value] of Object.entries(response.headers)) c.header(name, value);
+      return c.json(JSON.parse(response.body) as NoteDto, 201);
     })
     .openapi(routes.list, async (c) => {
       const { limit, cursor } = c.req.valid("query");

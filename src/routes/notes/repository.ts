@@ -25,16 +25,23 @@ export interface Keyset {
   id: string;
 }
 
+export interface NewNote {
+  title: string;
+  body: string;
+}
+
+/** Inserts a note with the given connection or transaction (an idempotent create runs it in one). */
+export const insertNote = async (orm: Orm, ownerId: string, input: NewNote) => {
+  const [row] = await orm
+    .insert(notes)
+    .values({ ownerId, ...input })
+    .returning();
+  return row as NoteRow;
+};
+
 /** Reads and writes notes, always scoped to their owner; every call is bounded by the database deadline. */
 export const notesRepository = (db: Database) => ({
-  create: (ownerId: string, input: { title: string; body: string }) =>
-    db.run(async (orm) => {
-      const [row] = await orm
-        .insert(notes)
-        .values({ ownerId, ...input })
-        .returning();
-      return row as NoteRow;
-    }),
+  create: (ownerId: string, input: NewNote) => db.run((orm) => insertNote(orm, ownerId, input)),
 
   find: (ownerId: string, id: string) =>
     db.run(async (orm) => {
