@@ -1,0 +1,71 @@
+import { readFileSync } from "node:fs";
+import { freePort } from "../test/support/ports";
+import { pinTo } from "./wrk";
+
+export const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+
+export interface Server {
+  pid: number;
+  url: string;
+  port: number;
+  /** Resident set size in bytes, read from /proc. */
+  rss: () => number;
+  stop: () => Promise<void>;
+}
+
+/** Resident set size of a process in bytes, from /proc/<pid>/status. */
+export const rssOf = (pid: number) => {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return match ? Number(match[1]) * 1024 : Number.NaN;
+};
+
+/**
+ * Starts a server pinned to core 0 on a free port and waits until `readyPath` answers 200;
+ * resolves with the time that took. Killed on stop, or when the bench exits.
+ */
+export const spawnServer = async (
+  command: string[],
+  env: Record<string, string>,
+  { readyPath = "/", timeoutMs = 30_000, pollMs = 20 } = {},
+): Promise<Server & { startMs: number }> => {
+  const port = await freePort();
+  const started = performance.now();
+  const proc = Bun.spawn([...pinTo(0), ...command], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "/tmp",
+      HOST: "127.0.0.1",
+      ...env,
+      PORT: String(port),
+    },
+    stdout: "ignore",
+    stderr: "pipe",
+    stdin: "ignore",
+  });
+  const stop = async () => {
+    if (proc.exitCode === null) {
+      proc.kill("SIGTERM");
+      const timer = setTimeout(() => proc.kill("SIGKILL"), 10_000);
+      await proc.exited;
+      clearTimeout(timer);
+    }
+  };
+  process.once("exit", () => proc.exitCode === null && proc.kill("SIGKILL"));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (proc.exitCode !== null) {
+      throw new Error(`${command.join(" ")} exited ${proc.exitCode}: ${await new Response(proc.stderr).text()}`);
+    }
+    try {
+      if ((await fetch(url + readyPath, { signal: AbortSignal.timeout(1000) })).status === 200) break;
+    } catch {}
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`${command.join(" ")} not ready on ${url}${readyPath} within ${timeoutMs} ms`);
+    }
+    await Bun.sleep(pollMs);
+  }
+  return { pid: proc.pid, url, port, startMs: performance.now() - started, rss: () => rssOf(proc.pid), stop };
+};

@@ -1,0 +1,74 @@
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface WrkResult {
+  requests: number;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  non2xx: number;
+}
+
+/** True when wrk is on PATH; the bench explains how to install it otherwise. */
+export const hasWrk = () => Bun.which("wrk") !== null;
+const hasTaskset = () => Bun.which("taskset") !== null;
+
+/** The command prefix that pins a process to one core, when taskset exists and there are two. */
+export const pinTo = (core: number): string[] =>
+  hasTaskset() && navigator.hardwareConcurrency >= 2 ? ["taskset", "-c", String(core)] : [];
+
+const parseLatency = (text: string, label: string) => {
+  const match = new RegExp(`^\\s*${label}%\\s+([\\d.]+)(us|ms|s)`, "m").exec(text);
+  if (!match) return Number.NaN;
+  const value = Number(match[1]);
+  return match[2] === "us" ? value / 1000 : match[2] === "s" ? value * 1000 : value;
+};
+
+// Stops each thread after its share of `max` responses, so a run can be bounded by count.
+const stopAfterScript = (perThread: number) => `
+local count = 0
+response = function(status, headers, body)
+  count = count + 1
+  if count >= ${perThread} then wrk.thread:stop() end
+end
+`;
+
+const headerScript = (headers: Record<string, string>) =>
+  Object.entries(headers)
+    .map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`)
+    .join("\n");
+
+/**
+ * Runs wrk on core 1 against `url` for `seconds` (or until `maxRequests` responses), bounded
+ * by a hard timeout; parses throughput, latency percentiles and errors.
+ */
+export const wrk = async (
+  url: string,
+  {
+    seconds,
+    connections = 64,
+    headers = {},
+    maxRequests,
+  }: { seconds: number; connections?: number; headers?: Record<string, string>; maxRequests?: number },
+): Promise<WrkResult> => {
+  const script = join(tmpdir(), `berth-wrk-${process.pid}-${Math.random().toString(36).slice(2)}.lua`);
+  writeFileSync(script, `${headerScript(headers)}\n${maxRequests ? stopAfterScript(Math.ceil(maxRequests)) : ""}`);
+  const proc = Bun.spawn(
+    [...pinTo(1), "wrk", "-t1", `-c${connections}`, `-d${seconds}s`, "--latency", "-s", script, url],
+    { stdout: "pipe", stderr: "pipe", timeout: (seconds + 30) * 1000 },
+  );
+  const [text, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  if (code !== 0) throw new Error(`wrk exited ${code}: ${err || text}`);
+  const requests = Number(/(\d+) requests in/.exec(text)?.[1] ?? 0);
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? 0);
+  const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text);
+  const errors = socketErrors ? socketErrors.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0;
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(text)?.[1] ?? 0);
+  return { requests, rps, p50Ms: parseLatency(text, "50"), p99Ms: parseLatency(text, "99"), errors, non2xx };
+};
