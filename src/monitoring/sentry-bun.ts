@@ -1,5 +1,6 @@
 import * as Sentry from "@sentry/bun";
 import type { Config } from "../config";
+import { installReporter } from "./monitored";
 import { networkErrorCode } from "./network-errors";
 import { scrubEvent, scrubSpan } from "./privacy";
 import type { Reporter } from "./reporter";
@@ -57,8 +58,8 @@ const guardSpan: typeof scrubSpan = (span) => {
 };
 
 /**
- * Initialises `@sentry/bun` from `config.sentry` and returns the app's `Reporter`, or undefined
- * when SENTRY_DSN is unset. Only runtime adapters import this module.
+ * Initialises `@sentry/bun` from `config.sentry` and returns the app's `Reporter` (also installed
+ * for `monitored`), or undefined when SENTRY_DSN is unset. Only runtime adapters import this module.
  *
  * @example
  * const reporter = createSentryReporter(config.sentry, { onDropped: (code) => logger.warn(...) });
@@ -102,7 +103,7 @@ export const createSentryReporter = (
       }
     });
 
-  return {
+  const reporter: Reporter = {
     runRequest: (info, handle) =>
       Sentry.withIsolationScope(async (scope) => {
         const name = `${info.method} ${info.route}`;
@@ -150,4 +151,7 @@ export const createSentryReporter = (
     monitored: monitoredRun,
     flush: (timeoutMs) => Sentry.flush(timeoutMs),
   };
+  // Sentry's client is process-wide, so `monitored` anywhere in the process reports through it.
+  installReporter(reporter);
+  return reporter;
 };
