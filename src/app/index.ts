@@ -1,5 +1,4 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
@@ -19,6 +18,7 @@ import { notesRepository } from "../routes/notes/repository";
 import { notesService } from "../routes/notes/service";
 import type { AppEnv } from "./env";
 import { notFoundOrMethodNotAllowed } from "./method-not-allowed";
+import { documentApi } from "./openapi";
 import { Problem, renderError } from "./problem";
 import { validationHook } from "./validation";
 
@@ -68,16 +68,7 @@ export const createApp = (deps: AppDeps) => {
   const notes = notesService(notesRepository(deps.db), deps.cache, config.cache.noteTtlMs, logger);
   const routes = app.route("/", meRoutes()).route("/", notesRoutes(notes, idempotency(deps.db)));
 
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
-    type: "http",
-    scheme: "bearer",
-    bearerFormat: "JWT",
-  });
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: { title: "berth", version: config.version, description: "Notes API with health, auth and monitoring." },
-  });
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "berth API" }));
+  documentApi(app, config);
 
   app.notFound(notFoundOrMethodNotAllowed(() => app.routes));
   app.onError(

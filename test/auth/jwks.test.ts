@@ -61,7 +61,7 @@ describe("JWKS verification against a local identity provider", () => {
   let db: Database;
   beforeAll(async () => {
     db = await freshPglite();
-  });
+  }, 30_000);
   afterAll(() => db.close());
 
   test("accepts RS256 tokens from the JWKS and refuses HS256 signed with its public key", async () => {
@@ -130,7 +130,7 @@ describe("JWKS verification against a local identity provider", () => {
     await Bun.sleep(1_100);
     expect(await failure(verify(await rs256(oldKey)))).toBe("no key matches the token");
     expect((await verify(await rs256(newKey, "bob"))).id).toBe("bob");
-  });
+  }, 30_000);
 
   test("over HTTP: 401 problem+json with WWW-Authenticate: Bearer for every refused token", async () => {
     const key = await rsaKey("http");

@@ -9,7 +9,8 @@ export const isUuid = (value: string) => UUID.test(value);
 const toBase64Url = (s: string) => btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 const fromBase64Url = (s: string) => atob(s.replace(/-/g, "+").replace(/_/g, "/"));
 
-// Year 9999: beyond it neither Postgres timestamps nor Date.toISOString round-trip.
+// 1970 to year 9999: notes are never older, and outside it a Date no longer round-trips through
+// toISOString and a Postgres timestamp (year 0, negative years, past 9999).
 const MAX_MS = 253_402_300_799_999;
 
 /** An opaque cursor: the keyset of the last row of a page. */
@@ -23,7 +24,8 @@ export const decodeCursor = (cursor: string): Keyset => {
     if (
       typeof ms === "number" &&
       Number.isInteger(ms) &&
-      Math.abs(ms) <= MAX_MS &&
+      ms >= 0 &&
+      ms <= MAX_MS &&
       typeof id === "string" &&
       isUuid(id)
     ) {

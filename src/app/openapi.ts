@@ -1,0 +1,69 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { Scalar } from "@scalar/hono-api-reference";
+import type { Config } from "../config";
+import type { AppEnv } from "./env";
+
+// Served by plain handlers (no request to validate), so documented here by hand.
+const PLAIN_ROUTES: { path: string; tag: string; summary: string; type: string; unavailable?: string }[] = [
+  {
+    path: "/livez",
+    tag: "probes",
+    summary: "The process is up (no I/O; stays 200 while draining)",
+    type: "application/json",
+  },
+  {
+    path: "/readyz",
+    tag: "probes",
+    summary: "Critical checks pass and not draining",
+    type: "application/json",
+    unavailable: "Not ready: starting, draining or a critical check failed",
+  },
+  {
+    path: "/startupz",
+    tag: "probes",
+    summary: "Startup (migrations, first database round trip) is done",
+    type: "application/json",
+    unavailable: "Still starting",
+  },
+  {
+    path: "/health",
+    tag: "probes",
+    summary: "The full health report (application/health+json on request)",
+    type: "application/json",
+    unavailable: "Unhealthy: a critical check failed or the process is draining",
+  },
+  { path: "/openapi.json", tag: "meta", summary: "This OpenAPI 3.1 document", type: "application/json" },
+  { path: "/docs", tag: "meta", summary: "Interactive API reference", type: "text/html" },
+];
+
+/**
+ * Serves `/openapi.json`, an OpenAPI 3.1 document generated from the same zod schemas the routes
+ * validate with (plus the plain probe and meta routes), and `/docs`, an interactive reference
+ * (Scalar) reading it. Call after every route is registered.
+ *
+ * @example documentApi(app, config)
+ */
+export const documentApi = (app: OpenAPIHono<AppEnv>, config: Config) => {
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+  });
+  for (const { path, tag, summary, type, unavailable } of PLAIN_ROUTES) {
+    app.openAPIRegistry.registerPath({
+      method: "get",
+      path,
+      tags: [tag],
+      summary,
+      responses: {
+        200: { description: "OK", content: { [type]: { schema: {} } } },
+        ...(unavailable ? { 503: { description: unavailable, content: { [type]: { schema: {} } } } } : {}),
+      },
+    });
+  }
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: { title: "berth", version: config.version, description: "Notes API with health, auth and monitoring." },
+  });
+  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "berth API" }));
+};

@@ -1,0 +1,229 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { sql } from "drizzle-orm";
+import { createPostgresDatabase } from "../../src/db/postgres";
+import type { Database } from "../../src/db/types";
+import { databaseBackends } from "../support/db";
+import { freePort } from "../support/ports";
+import { buildProductionApp, leaksIn, productionToken } from "./production-app";
+
+type App = ReturnType<typeof buildProductionApp>["app"];
+
+const SECURITY_HEADERS = [
+  "x-content-type-options",
+  "strict-transport-security",
+  "x-frame-options",
+  "referrer-policy",
+  "cross-origin-opener-policy",
+];
+
+const expectProblem = async (res: Response, status: number) => {
+  expect(res.status).toBe(status);
+  expect(res.headers.get("content-type")).toBe("application/problem+json");
+  const text = await res.text();
+  const body = JSON.parse(text) as { status: number; title: string; detail: string; requestId: string; type: string };
+  expect(body.status).toBe(status);
+  expect(body.type).toBe("about:blank");
+  expect(body.title).toBeString();
+  expect(body.requestId).toBe(res.headers.get("x-request-id") as string);
+  expect(leaksIn(text)).toEqual([]);
+  return body;
+};
+
+/** A body stream of `size` bytes with no Content-Length, as a chunked upload arrives. */
+const chunked = (size: number) =>
+  new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (let sent = 0; sent < size; sent += 512)
+        controller.enqueue(new Uint8Array(Math.min(512, size - sent)).fill(65));
+      controller.close();
+    },
+  });
+
+for (const backend of databaseBackends()) {
+  describe(`HTTP errors in production mode on ${backend.name}`, () => {
+    let db: Database;
+    let app: App;
+    let auth: Record<string, string>;
+    beforeAll(async () => {
+      db = await backend.open();
+      app = buildProductionApp(db, { BODY_LIMIT_BYTES: "2048" }).app;
+      auth = { Authorization: `Bearer ${await productionToken("errors-user")}`, "Content-Type": "application/json" };
+    }, 30_000);
+    afterAll(() => db.close());
+
+    test("request ids: a well-formed inbound one is kept, a malformed one replaced", async () => {
+      const kept = await app.request("/livez", { headers: { "X-Request-Id": "edge-7f3a_01=" } });
+      expect(kept.headers.get("x-request-id")).toBe("edge-7f3a_01=");
+      for (const bad of ["has space", "<script>", "x".repeat(256), "ü-umlaut", "a;b"]) {
+        const res = await app.request("/v1/me", { headers: { "X-Request-Id": bad } });
+        const id = res.headers.get("x-request-id") as string;
+        expect(id).toMatch(/^[0-9a-f-]{36}$/);
+        expect(((await res.json()) as { requestId: string }).requestId).toBe(id);
+      }
+    });
+
+    test("security headers and a request id on every kind of response", async () => {
+      const note = await app.request("/v1/notes", { method: "POST", headers: auth, body: '{"title":"h"}' });
+      const { id } = (await note.json()) as { id: string };
+      const requests: [string, RequestInit][] = [
+        ["/livez", {}],
+        ["/readyz", {}],
+        ["/startupz", {}],
+        ["/openapi.json", {}],
+        ["/docs", {}],
+        ["/v1/me", {}],
+        ["/v1/me", { headers: auth }],
+        ["/v1/notes", { headers: auth }],
+        [`/v1/notes/${id}`, { headers: auth }],
+        [`/v1/notes/${id}`, { headers: { ...auth, "If-None-Match": note.headers.get("etag") as string } }],
+        ["/nowhere", {}],
+        ["/v1/notes", { method: "DELETE", headers: auth }],
+        ["/v1/notes", { method: "POST", headers: { ...auth, "Content-Type": "text/plain" }, body: "x" }],
+        ["/v1/notes", { method: "POST", headers: auth, body: "x".repeat(4096) }],
+      ];
+      for (const [path, init] of requests) {
+        const res = await app.request(path, init);
+        for (const header of SECURITY_HEADERS) expect([path, res.headers.get(header)]).not.toEqual([path, null]);
+        expect(res.headers.get("x-request-id")).toBeString();
+      }
+    });
+
+    test("404 for an unknown route, 405 with Allow for a wrong method on a known one", async () => {
+      await expectProblem(await app.request("/v2/notes", { headers: auth }), 404);
+      const wrong: [string, string, string][] = [
+        ["DELETE", "/v1/notes", "GET, HEAD, POST"],
+        ["PUT", `/v1/notes/${crypto.randomUUID()}`, "DELETE, GET, HEAD, PATCH"],
+        ["POST", "/v1/me", "GET, HEAD"],
+        ["POST", "/openapi.json", "GET, HEAD"],
+        ["DELETE", "/docs", "GET, HEAD"],
+        ["OPTIONS", "/v1/notes", "GET, HEAD, POST"],
+      ];
+      for (const [method, path, allow] of wrong) {
+        const res = await app.request(path, { method, headers: auth });
+        expect(res.headers.get("allow")).toBe(allow);
+        await expectProblem(res, 405);
+      }
+    });
+
+    test("415 for a body that is not JSON on the JSON routes", async () => {
+      const { id } = (await (
+        await app.request("/v1/notes", { method: "POST", headers: auth, body: '{"title":"t"}' })
+      ).json()) as { id: string };
+      for (const [method, path] of [
+        ["POST", "/v1/notes"],
+        ["PATCH", `/v1/notes/${id}`],
+      ] as const) {
+        for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""]) {
+          const headers: Record<string, string> = { Authorization: auth.Authorization as string };
+          if (type) headers["Content-Type"] = type;
+          const res = await app.request(path, { method, headers, body: '{"title":"t"}' });
+          expect(res.headers.get("accept")).toBe("application/json");
+          await expectProblem(res, 415);
+        }
+      }
+      const merge = await app.request(`/v1/notes/${id}`, {
+        method: "PATCH",
+        headers: { ...auth, "Content-Type": "application/merge-patch+json; charset=utf-8" },
+        body: '{"title":"merged"}',
+      });
+      expect(merge.status).toBe(200);
+    });
+
+    test("413 over the body limit, declared or streamed, on every route", async () => {
+      for (const path of ["/v1/notes", "/openapi.json", "/nowhere", "/livez"]) {
+        await expectProblem(await app.request(path, { method: "POST", headers: auth, body: "x".repeat(4096) }), 413);
+        await expectProblem(
+          await app.request(path, {
+            method: "POST",
+            headers: auth,
+            body: chunked(4096),
+            duplex: "half",
+          } as RequestInit),
+          413,
+        );
+      }
+      const within = await app.request("/v1/notes", {
+        method: "POST",
+        headers: auth,
+        body: JSON.stringify({ title: "t", body: "y".repeat(1500) }),
+      });
+      expect(within.status).toBe(201);
+    });
+
+    test("an unexpected database error is a generic 500 with no SQL or driver message", async () => {
+      const broken = await backend.open();
+      try {
+        await broken.orm.execute(sql`drop table notes`);
+        const app500 = buildProductionApp(broken).app;
+        for (const [method, path, body] of [
+          ["GET", "/v1/notes", undefined],
+          ["POST", "/v1/notes", '{"title":"t"}'],
+          ["GET", `/v1/notes/${crypto.randomUUID()}`, undefined],
+        ] as const) {
+          const problem = await expectProblem(await app500.request(path, { method, headers: auth, body }), 500);
+          expect(problem.detail).toBe("An unexpected error occurred.");
+        }
+      } finally {
+        await broken.close();
+      }
+    });
+  });
+}
+
+describe("database down in production mode", () => {
+  const servers: { stop: () => void }[] = [];
+  afterAll(() => {
+    for (const s of servers) s.stop();
+  });
+
+  const check = async (db: Database) => {
+    const app = buildProductionApp(db).app;
+    const auth = { Authorization: `Bearer ${await productionToken("down-user")}`, "Content-Type": "application/json" };
+    for (const [method, path, body] of [
+      ["GET", "/v1/notes", undefined],
+      ["POST", "/v1/notes", '{"title":"t"}'],
+      ["POST", "/v1/notes", '{"title":"t"}'],
+      ["PATCH", `/v1/notes/${crypto.randomUUID()}`, '{"title":"t"}'],
+      ["DELETE", `/v1/notes/${crypto.randomUUID()}`, undefined],
+    ] as const) {
+      const started = Date.now();
+      const headers = body && method === "POST" ? { ...auth, "Idempotency-Key": crypto.randomUUID() } : auth;
+      const res = await app.request(path, { method, headers, body });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(res.headers.get("retry-after")).toBe("5");
+      const problem = await expectProblem(res, 503);
+      expect(problem.detail).toBe("The database is unavailable; retry shortly.");
+    }
+  };
+
+  test("a refused connection is a 503 with Retry-After, naming no host", async () => {
+    const port = await freePort();
+    const db = createPostgresDatabase({
+      url: `postgres://berth:secret@127.0.0.1:${port}/berth`,
+      ssl: "disable",
+      poolMax: 2,
+      timeoutMs: 1000,
+    });
+    try {
+      await check(db);
+    } finally {
+      await db.close();
+    }
+  }, 30_000);
+
+  test("a database that accepts but never answers is a 503 after DATABASE_TIMEOUT_MS, not a hang", async () => {
+    const silent = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+    servers.push(silent);
+    const db = createPostgresDatabase({
+      url: `postgres://berth:secret@127.0.0.1:${silent.port}/berth`,
+      ssl: "disable",
+      poolMax: 2,
+      timeoutMs: 500,
+    });
+    try {
+      await check(db);
+    } finally {
+      await Promise.race([db.close(), Bun.sleep(2000)]);
+    }
+  }, 30_000);
+});
