@@ -1,4 +1,3 @@
-import { afterAll } from "bun:test";
 import { gunzipSync } from "node:zlib";
 
 /** One item of an envelope: its header line and its payload, parsed when it is JSON. */
@@ -78,10 +77,12 @@ export const parseEnvelope = (bytes: Uint8Array, project = ""): Envelope => {
 
 /**
  * A local stand-in for Sentry's ingest: `POST /api/<project>/envelope/` on 127.0.0.1, gunzipping
- * when asked, keeping every envelope in arrival order. Stopped after the file's tests.
+ * when asked, keeping every envelope in arrival order. The caller stops it (register that
+ * `afterAll` at describe level: one registered inside a `beforeAll` runs too early).
  *
  * @example
  * const ingest = await startSentryIngest();
+ * afterAll(() => ingest.stop());
  * const env = { SENTRY_DSN: ingest.dsn };
  * await ingest.waitFor(() => ingest.events().length === 1);
  */
@@ -99,7 +100,6 @@ export const startSentryIngest = async () => {
       return Response.json({});
     },
   });
-  afterAll(() => server.stop(true));
 
   const payloads = <T>(type: string) =>
     envelopes.flatMap((e) => e.items.filter((i) => i.header.type === type).map((i) => i.payload as T));

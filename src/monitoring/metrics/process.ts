@@ -8,7 +8,7 @@ const NS_PER_SECOND = 1e9;
  * (Bun and Node both provide it) and covers the time since the previous scrape. Runtime side:
  * the app never imports this.
  *
- * @example const stop = processMetrics(registry); ...; stop();
+ * @example processMetrics(registry)
  */
 export const processMetrics = (registry: MetricsRegistry) => {
   const memory = registry.gauge(
@@ -39,5 +39,4 @@ export const processMetrics = (registry: MetricsRegistry) => {
     }
     delay.reset();
   });
-  return () => delay.disable();
 };
