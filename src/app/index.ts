@@ -8,7 +8,10 @@ import type { TokenVerifier } from "../auth/verifier";
 import type { Cache } from "../cache/types";
 import type { Config } from "../config";
 import type { Database } from "../db/types";
+import type { HealthRunner } from "../health";
+import { probeRoutes } from "../health/routes";
 import { idempotency } from "../idempotency";
+import type { Lifecycle } from "../lifecycle/state";
 import type { Logger } from "../monitoring/logger";
 import { requestLog } from "../monitoring/request-log";
 import { rateLimit } from "../rate-limit";
@@ -29,6 +32,10 @@ export interface AppDeps {
   cache: Cache;
   verify: TokenVerifier;
   logger: Logger;
+  /** The shared health runner (`createHealth`); the ops server reports from the same one. */
+  health: HealthRunner;
+  /** Startup and draining state the probes report. */
+  lifecycle: Lifecycle;
 }
 
 const exposesInternals = (config: Config) => config.mode === "development" || config.mode === "test";
@@ -38,7 +45,7 @@ const exposesInternals = (config: Config) => config.mode === "development" || co
  * so Bun, Node and edge adapters serve the same app.
  *
  * @example
- * const app = createApp({ config, db, cache, verify, logger });
+ * const app = createApp({ config, db, cache, verify, logger, health, lifecycle });
  * Bun.serve({ port: config.port, fetch: app.fetch });
  */
 export const createApp = (deps: AppDeps) => {
@@ -66,7 +73,10 @@ export const createApp = (deps: AppDeps) => {
   app.use("/v1/*", requireUser());
 
   const notes = notesService(notesRepository(deps.db), deps.cache, config.cache.noteTtlMs, logger);
-  const routes = app.route("/", meRoutes()).route("/", notesRoutes(notes, idempotency(deps.db)));
+  const routes = app
+    .route("/", probeRoutes(deps))
+    .route("/", meRoutes())
+    .route("/", notesRoutes(notes, idempotency(deps.db)));
 
   documentApi(app, config);
 

@@ -1,6 +1,7 @@
 import type { Config } from "../config";
 import { createPgliteDatabase } from "./pglite";
 import { createMigrationOrm, createPostgresDatabase } from "./postgres";
+import { watchedSocket } from "./socket";
 import type { Database, Orm } from "./types";
 
 /** Postgres when a URL is configured, otherwise PGlite (development and test only). */
@@ -11,6 +12,7 @@ export const openDatabase = async ({ database }: Config): Promise<Database> =>
         ssl: database.ssl,
         poolMax: database.poolMax,
         timeoutMs: database.timeoutMs,
+        socket: watchedSocket({ ssl: database.ssl, silenceMs: database.timeoutMs }),
       })
     : createPgliteDatabase({ dir: database.pgliteDir, timeoutMs: database.timeoutMs });
 

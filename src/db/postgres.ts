@@ -9,7 +9,17 @@ export interface PostgresOptions {
   ssl: "disable" | "require" | "verify-full";
   poolMax: number;
   timeoutMs: number;
+  /**
+   * postgres.js `socket` option that negotiates TLS itself (`watchedSocket` in ./socket.ts, kept
+   * out of this module so edge runtimes can use it); postgres.js then talks plaintext over it.
+   */
+  socket?: (target: { host: string[]; port: number[] }) => Promise<unknown>;
 }
+
+// postgres.js waits 3^n / 100 s (up to 20 s) before redialling after n failed connections in a
+// row. After an outage that long wait delays recovery and makes requests sit out their whole
+// deadline instead of failing fast, so the wait is capped at one second.
+const backoff = (failures: number) => (0.5 + Math.random() / 2) * Math.min(3 ** failures / 100, 1);
 
 /** Options for postgres.js shared by the app pool and the migration connection. */
 export const postgresClientOptions = (o: Pick<PostgresOptions, "ssl" | "timeoutMs">) =>
@@ -22,7 +32,14 @@ export const postgresClientOptions = (o: Pick<PostgresOptions, "ssl" | "timeoutM
 
 /** The app's pooled Postgres connection through postgres.js. */
 export const createPostgresDatabase = (o: PostgresOptions): Database => {
-  const client = postgres(o.url, { ...postgresClientOptions(o), max: o.poolMax, idle_timeout: 30 });
+  const options = {
+    ...postgresClientOptions(o),
+    ...(o.socket ? { ssl: false, socket: o.socket } : {}),
+    max: o.poolMax,
+    idle_timeout: 30,
+    backoff,
+  };
+  const client = postgres(o.url, options);
   return createDatabase({
     kind: "postgres",
     orm: drizzle(client, { schema }),

@@ -1,14 +1,18 @@
 import { createApp } from "../app";
+import { createOpsApp } from "../app/ops";
 import { createTokenVerifier } from "../auth/verifier";
 import { openCache, type RedisFactory } from "../cache/open";
 import type { Config } from "../config";
 import { prepareSchema } from "../db/migrations/startup";
 import { openDatabase } from "../db/open";
+import { createHealth } from "../health";
+import { createLifecycle } from "../lifecycle/state";
 import { createLogger, type Logger } from "../monitoring/logger";
 
 /**
  * Everything a server runtime does before it listens, in order: database, schema check (and
- * migrations when asked), first round trip, cache, auth, app. Shared by the Bun and Node adapters.
+ * migrations when asked), first round trip, cache, auth, health, the API and ops apps. Shared by
+ * the Bun and Node adapters; `readRssBytes` is the runtime's own measure of process memory.
  */
 export const bootService = async (
   config: Config,
@@ -16,7 +20,8 @@ export const bootService = async (
     applyMigrations,
     redis,
     logger = createLogger(config.log),
-  }: { applyMigrations: boolean; redis?: RedisFactory; logger?: Logger },
+    readRssBytes,
+  }: { applyMigrations: boolean; redis?: RedisFactory; logger?: Logger; readRssBytes?: () => number },
 ) => {
   const db = await openDatabase(config);
   try {
@@ -28,8 +33,17 @@ export const bootService = async (
   }
   const cache = openCache(config, { redis });
   const verify = createTokenVerifier(config.auth);
-  const app = createApp({ config, db, cache, verify, logger });
-  return { config, logger, db, cache, app };
+  const lifecycle = createLifecycle();
+  // After the drain, in this order: monitoring flushes first (its step goes above these) while
+  // the cache and database are still up, then the cache closes, and the database closes last.
+  lifecycle.onShutdown("close cache", () => cache.close());
+  lifecycle.onShutdown("close database", () => db.close());
+  const health = createHealth({ config, db, cache, readRssBytes });
+  const app = createApp({ config, db, cache, verify, logger, health, lifecycle });
+  const ops = createOpsApp({ config, health, lifecycle, logger });
+  // Migrations and the first round trip are done: the startup probe may pass.
+  lifecycle.markStarted();
+  return { config, logger, db, cache, app, ops, health, lifecycle };
 };
 
 export type Service = Awaited<ReturnType<typeof bootService>>;

@@ -6,6 +6,8 @@ import { memoryCache } from "../../src/cache/memory";
 import type { Cache } from "../../src/cache/types";
 import { DEV_JWT_SECRET, type Env, loadConfig } from "../../src/config";
 import type { Database } from "../../src/db/types";
+import { createHealth } from "../../src/health";
+import { createLifecycle, type Lifecycle } from "../../src/lifecycle/state";
 import { createLogger, type Logger } from "../../src/monitoring/logger";
 
 /** Builds the real app around a given database, with test defaults any suite can override. */
@@ -14,16 +16,21 @@ export const buildTestApp = ({
   cache = boundedCache(memoryCache(), 250),
   env = {},
   logger = createLogger({ level: "silent", format: "json" }),
+  lifecycle = createLifecycle({ started: true }),
+  readRssBytes = () => process.memoryUsage.rss(),
 }: {
   db: Database;
   cache?: Cache;
   env?: Env;
   logger?: Logger;
+  lifecycle?: Lifecycle;
+  readRssBytes?: () => number;
 }) => {
   const config = loadConfig({ APP_MODE: "test", ...env }, { version: "1.0.0-test" });
   const verify = createTokenVerifier(config.auth);
-  const app = createApp({ config, db, cache, verify, logger });
-  return { app, config, cache };
+  const health = createHealth({ config, db, cache, readRssBytes });
+  const app = createApp({ config, db, cache, verify, logger, health, lifecycle });
+  return { app, config, cache, health, lifecycle };
 };
 
 /** A valid token for `sub` signed with the development secret (or the one given). */

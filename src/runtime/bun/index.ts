@@ -1,28 +1,61 @@
+import type { Server } from "bun";
 import { redisCache } from "../../cache/redis";
 import type { Config } from "../../config";
+import { gracefulShutdown, type Listener } from "../../lifecycle/shutdown";
 import { bootService, logStartup } from "../boot";
+import { onStopSignals } from "./signals";
 
-/** Serves the app with Bun.serve until SIGTERM or SIGINT, then closes cache and database. */
+const listener = (name: string, server: Server<undefined>): Listener => ({
+  name,
+  inFlight: () => server.pendingRequests,
+  stop: (force) => server.stop(force),
+});
+
+/**
+ * Serves the API on PORT and the ops app on OPS_PORT (0 disables it) with Bun.serve. SIGTERM or
+ * SIGINT starts the graceful shutdown of SPEC §9 and exits 0 when it is done; a second signal
+ * exits at once.
+ */
 export const serveWithBun = async (config: Config, { applyMigrations }: { applyMigrations: boolean }) => {
-  const service = await bootService(config, { applyMigrations, redis: redisCache });
+  const service = await bootService(config, {
+    applyMigrations,
+    redis: redisCache,
+    readRssBytes: () => process.memoryUsage.rss(),
+  });
+  const { logger, lifecycle } = service;
   const server = Bun.serve({ hostname: config.host, port: config.port, fetch: service.app.fetch });
+  const listeners = [listener("api", server)];
+  if (config.opsPort !== 0) {
+    listeners.push(
+      listener("ops", Bun.serve({ hostname: config.host, port: config.opsPort, fetch: service.ops.fetch })),
+    );
+  }
   logStartup(
     service,
     `http://${config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host}:${server.port}`,
   );
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    service.logger.info("shutting down", { signal });
-    await server.stop();
-    await service.cache.close();
-    await service.db.close();
-    service.logger.info("stopped");
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
+  onStopSignals({
+    onFirst: (signal) => {
+      logger.info("shutdown: signal received", { signal });
+      gracefulShutdown({
+        lifecycle,
+        listeners,
+        delayMs: config.shutdown.delayMs,
+        timeoutMs: config.shutdown.timeoutMs,
+        logger,
+      }).then(
+        () => process.exit(0),
+        (error) => {
+          logger.error("shutdown failed", { error });
+          process.exit(1);
+        },
+      );
+    },
+    onSecond: (signal) => {
+      logger.warn("shutdown: second signal; exiting now", { signal });
+      process.exit(1);
+    },
+  });
   return server;
 };

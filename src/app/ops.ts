@@ -1,0 +1,57 @@
+import { Hono, type MiddlewareHandler } from "hono";
+import type { Config } from "../config";
+import type { HealthRunner } from "../health";
+import { hasOpsToken } from "../health/ops-token";
+import { healthHandler, livez } from "../health/routes";
+import type { Lifecycle } from "../lifecycle/state";
+import type { Logger } from "../monitoring/logger";
+import { Problem, problemResponse, renderError } from "./problem";
+
+/** What the ops server needs; the same health runner and lifecycle as the API. */
+export interface OpsDeps {
+  config: Config;
+  health: HealthRunner;
+  lifecycle: Lifecycle;
+  logger: Logger;
+}
+
+// Whoever reaches a guarded ops route may see every failure message.
+const fullDetail = () => true;
+
+/** Requires `Authorization: Bearer $OPS_TOKEN` when OPS_TOKEN is set; lets everything through when it is not. */
+export const requireOpsToken = (token: string | undefined): MiddlewareHandler =>
+  async function requireOpsToken(c, next) {
+    if (token && !hasOpsToken(c.req.header("authorization"), token)) {
+      throw new Problem(401, "This endpoint needs the ops token.", { headers: { "WWW-Authenticate": "Bearer" } });
+    }
+    await next();
+  };
+
+/**
+ * The ops server on OPS_PORT (never published to the internet): `/livez` and `/health` with
+ * full detail. Routes added before the token guard are open (scrapers, probes); routes after it
+ * need the ops token when one is configured.
+ *
+ * @example
+ * Bun.serve({ port: config.opsPort, fetch: createOpsApp({ config, health, lifecycle, logger }).fetch });
+ */
+export const createOpsApp = (deps: OpsDeps) => {
+  const { config, logger } = deps;
+  const app = new Hono();
+
+  // Open: Prometheus scrapes and liveness probes carry no token. `/metrics` goes here.
+  app.get("/livez", livez);
+
+  // Guarded: everything below needs the ops token when OPS_TOKEN is set.
+  app.use(requireOpsToken(config.opsToken));
+  app.get("/health", healthHandler(deps, fullDetail));
+
+  app.notFound((c) => problemResponse(c, new Problem(404, `No route for ${c.req.method} ${c.req.path}.`)));
+  app.onError(
+    renderError({
+      exposeInternals: !config.strict,
+      onUnexpected: (error) => logger.error("unhandled error on the ops server", { error }),
+    }),
+  );
+  return app;
+};
