@@ -12,6 +12,7 @@ Commands:
                  --apply-migrations   apply pending migrations under the migration lock first
                  --role <monolith|maintenance>  maintenance serves nothing: it migrates (with
                                       --apply-migrations), prints the migration status and exits
+                                      (1 where serve would refuse to start)
   migrate      Apply pending migrations and exit (same as serve --role maintenance --apply-migrations)
   migrate status
                Show applied and pending migrations; exit 0 up to date, 3 pending,
@@ -82,7 +83,10 @@ const strictParse = (args: string[], options: Options) => {
     const { values, positionals } = parseArgs({ args, options, strict: true, allowPositionals: true });
     return { values: values as Record<string, string | boolean | string[] | undefined>, positionals };
   } catch (error) {
-    throw new UsageError((error as Error).message.replace(/^TypeError[^:]*: /, ""));
+    // node:util's hint about "--" only confuses here: berth takes no positional starting with "-".
+    throw new UsageError(
+      (error as Error).message.replace(/^TypeError[^:]*: /, "").replace(/\. To specify a positional argument.*$/s, ""),
+    );
   }
 };
 

@@ -1,5 +1,6 @@
 import pkg from "../../package.json";
 import { ConfigError, type Env, loadConfig } from "../config";
+import { databaseMessage } from "../db/migrations/errors";
 import { parseCommand, USAGE, UsageError } from "./args";
 import { migrateCommand } from "./migrate";
 import { tokenCommand } from "./token";
@@ -21,23 +22,30 @@ export const runCli = async (argv: string[], env: Env, io: CliIo): Promise<numbe
         io.out(pkg.version);
         return 0;
       case "token": {
-        const config = loadConfig(env, { mode: command.mode, version: pkg.version });
+        const config = loadConfig(env, { mode: command.mode, version: pkg.version, require: ["auth"] });
         io.out(await tokenCommand(config, command));
         return 0;
       }
       case "migrate":
       case "migrate-status": {
-        const config = loadConfig(env, { mode: command.mode, version: pkg.version });
-        return await migrateCommand(config, { apply: command.name === "migrate", write: io.out });
+        const config = loadConfig(env, { mode: command.mode, version: pkg.version, require: ["database"] });
+        return command.name === "migrate"
+          ? await migrateCommand(config, { action: "maintenance", apply: true, write: io.out })
+          : await migrateCommand(config, { action: "status", write: io.out });
       }
       case "healthcheck": {
         const { healthcheckCommand } = await import("./healthcheck");
         return await healthcheckCommand(env, command, io);
       }
       case "serve": {
-        const config = loadConfig(env, { mode: command.mode, version: pkg.version });
-        if (command.role === "maintenance") {
-          return await migrateCommand(config, { apply: command.applyMigrations, write: io.out });
+        const maintenance = command.role === "maintenance";
+        const config = loadConfig(env, {
+          mode: command.mode,
+          version: pkg.version,
+          require: maintenance ? ["database"] : undefined,
+        });
+        if (maintenance) {
+          return await migrateCommand(config, { action: "maintenance", apply: command.applyMigrations, write: io.out });
         }
         const { serveWithBun } = await import("../runtime/bun");
         await serveWithBun(config, { applyMigrations: command.applyMigrations });
@@ -53,7 +61,7 @@ export const runCli = async (argv: string[], env: Env, io: CliIo): Promise<numbe
       io.err(error.message);
       return 1;
     }
-    io.err(`error: ${(error as Error)?.message ?? String(error)}`);
+    io.err(`error: ${databaseMessage(error)}`);
     return 1;
   }
 };

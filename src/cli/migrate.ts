@@ -1,8 +1,9 @@
 import type { Config } from "../config";
-import { applyMigrations, readStatus } from "../db/migrations/apply";
-import { readMigrations } from "../db/migrations/files";
+import { readStatus } from "../db/migrations/apply";
+import { prepareSchema } from "../db/migrations/startup";
 import { type MigrationStatus, statusExitCode } from "../db/migrations/status";
 import { openDatabase, openMigrationConnection } from "../db/open";
+import { createLogger } from "../monitoring/logger";
 
 /** Renders the status newest first: tag, when applied, whether the file still matches. */
 export const formatStatus = (status: MigrationStatus) => {
@@ -28,27 +29,36 @@ export const formatStatus = (status: MigrationStatus) => {
 };
 
 /**
- * `migrate` and `migrate status` (and `serve --role maintenance`): apply when asked, then print
- * the status. Resolves with the exit code.
+ * `migrate status` reads and reports (exit 0 up to date, 3 pending, 1 drift, 4 database ahead).
+ * `migrate` and `serve --role maintenance` run what boot runs before listening (applying when
+ * asked, refusing where boot would refuse), print the status and resolve 0; a refusal throws.
  */
 export const migrateCommand = async (
   config: Config,
-  { apply, write }: { apply: boolean; write: (line: string) => void },
+  {
+    action,
+    apply = false,
+    write,
+  }: { action: "status" | "maintenance"; apply?: boolean; write: (line: string) => void },
 ): Promise<number> => {
   const db = await openDatabase(config);
-  const connection = openMigrationConnection(config, db);
   try {
-    const files = readMigrations();
-    if (apply) {
-      const applied = await applyMigrations(connection.orm, { files });
-      write(applied.length ? `applied: ${applied.join(", ")}` : "nothing to apply");
+    if (action === "status") {
+      const connection = openMigrationConnection(config, db);
+      try {
+        const status = await readStatus(connection.orm);
+        write(formatStatus(status));
+        return statusExitCode(status);
+      } finally {
+        await connection.close();
+      }
     }
-    const status = await readStatus(connection.orm, files);
+    const logger = createLogger(config.log);
+    const { applied, status } = await prepareSchema({ config, db, apply, logger, embeddedAutoApply: false });
+    if (apply) write(applied.length ? `applied: ${applied.join(", ")}` : "nothing to apply");
     write(formatStatus(status));
-    // Applying already refused on drift; a database ahead of this build is only a warning then.
-    return apply ? 0 : statusExitCode(status);
+    return 0;
   } finally {
-    await connection.close();
     await db.close();
   }
 };

@@ -1,104 +1,16 @@
-import { z } from "zod";
+import { connectionProblems, databaseUrlFrom, redisUrlFrom } from "./connections";
+import { releaseCommit } from "./release";
+import { describeValue, envSchema, type Mode, modes } from "./schema";
 
-/** The four modes; staging and production share the strict rules. */
-export const modes = ["development", "test", "staging", "production"] as const;
-export type Mode = (typeof modes)[number];
+export { type Mode, modes } from "./schema";
 
 /** Used only in development and test, never accepted in staging or production. */
 export const DEV_JWT_SECRET = "berth-development-secret-do-not-use-in-prod";
 
-const bool = z
-  .enum(["true", "false", "1", "0"], { message: 'expected "true" or "false"' })
-  .transform((v) => v === "true" || v === "1");
-
-const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce
-    .number({ message: "expected an integer" })
-    .int({ message: "expected an integer" })
-    .min(min, { message: `expected an integer >= ${min}` })
-    .max(max, { message: `expected an integer <= ${max}` });
-
-const port = int(0, 65535);
-const ratio = z.coerce.number({ message: "expected a number" }).min(0).max(1);
-
-const url = (protocols: string[]) =>
-  z.string().refine(
-    (v) => {
-      try {
-        return protocols.includes(new URL(v).protocol);
-      } catch {
-        return false;
-      }
-    },
-    { message: `expected a ${protocols.map((p) => `${p}//`).join(" or ")} URL` },
-  );
-
-const secret = (minBytes: number) =>
-  z.string().refine((v) => new TextEncoder().encode(v).length >= minBytes, {
-    message: `expected at least ${minBytes} bytes`,
-  });
-
-const list = z.string().transform((v) =>
-  v
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean),
-);
-
-/** The raw environment schema: one entry per documented variable. */
-const envSchema = z.object({
-  APP_MODE: z.enum(modes, { message: `expected one of ${modes.join(", ")}` }).optional(),
-  PORT: port.default(8080),
-  OPS_PORT: port.default(8081),
-  HOST: z.string().min(1).default("0.0.0.0"),
-  DATABASE_URL: url(["postgres:", "postgresql:"]).optional(),
-  DB_HOST: z.string().min(1).optional(),
-  DB_PORT: port.optional(),
-  DB_NAME: z.string().min(1).optional(),
-  DB_USER: z.string().min(1).optional(),
-  DB_PASSWORD: z.string().optional(),
-  DATABASE_SSL: z.enum(["disable", "require", "verify-full"]).optional(),
-  DATABASE_POOL_MAX: int(1, 1000).default(10),
-  DATABASE_MIGRATION_URL: url(["postgres:", "postgresql:"]).optional(),
-  DATABASE_TIMEOUT_MS: int(1).default(3000),
-  PGLITE_DIR: z.string().min(1).default(".data/pglite"),
-  REDIS_URL: url(["redis:", "rediss:"]).optional(),
-  REDIS_HOST: z.string().min(1).optional(),
-  REDIS_PORT: port.optional(),
-  REDIS_PASSWORD: z.string().optional(),
-  UPSTASH_REDIS_REST_URL: url(["https:", "http:"]).optional(),
-  UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
-  CACHE_TIMEOUT_MS: int(1).default(250),
-  NOTE_CACHE_TTL_MS: int(0).default(60_000),
-  AUTH_JWT_SECRET: secret(32).optional(),
-  AUTH_JWKS_URL: url(["https:", "http:"]).optional(),
-  AUTH_ISSUER: z.string().min(1).optional(),
-  AUTH_AUDIENCE: z.string().min(1).optional(),
-  OPS_TOKEN: secret(32).optional(),
-  SENTRY_DSN: url(["https:", "http:"]).optional(),
-  SENTRY_ENVIRONMENT: z.string().min(1).optional(),
-  SENTRY_RELEASE: z.string().min(1).optional(),
-  SENTRY_TRACES_SAMPLE_RATE: ratio.optional(),
-  SENTRY_DEBUG_ROUTE: bool.default(false),
-  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).optional(),
-  LOG_FORMAT: z.enum(["pretty", "json"]).optional(),
-  HEALTH_CHECK_TIMEOUT_MS: int(1).default(2000),
-  HEALTH_CACHE_TTL_MS: int(0).default(1000),
-  HEALTH_MEMORY_LIMIT_MB: int(1).default(512),
-  SHUTDOWN_DELAY_MS: int(0).optional(),
-  SHUTDOWN_TIMEOUT_MS: int(0).default(25000),
-  CORS_ORIGINS: list.optional(),
-  BODY_LIMIT_BYTES: int(1).default(1_048_576),
-  RATE_LIMIT_PER_MINUTE: int(0).default(600),
-  TRUST_PROXY: z.enum(["none", "fly", "first-hop"]).optional(),
-  GIT_SHA: z.string().optional(),
-  FLY_IMAGE_REF: z.string().optional(),
-  RAILWAY_GIT_COMMIT_SHA: z.string().optional(),
-  SOURCE_COMMIT: z.string().optional(),
-  FLY_APP_NAME: z.string().optional(),
-});
-
 export type Env = Record<string, string | undefined>;
+
+/** What a command needs configured in staging/production: the service needs both. */
+export type Requirement = "database" | "auth";
 
 /** Thrown with every configuration problem at once, each naming its variable. */
 export class ConfigError extends Error {
@@ -108,59 +20,62 @@ export class ConfigError extends Error {
   }
 }
 
-const buildDatabaseUrl = (e: z.infer<typeof envSchema>): string | undefined => {
-  if (e.DATABASE_URL) return e.DATABASE_URL;
-  if (!e.DB_HOST) return undefined;
-  const u = new URL("postgres://localhost");
-  u.hostname = e.DB_HOST;
-  u.port = String(e.DB_PORT ?? 5432);
-  u.pathname = `/${encodeURIComponent(e.DB_NAME ?? "postgres")}`;
-  u.username = encodeURIComponent(e.DB_USER ?? "postgres");
-  if (e.DB_PASSWORD) u.password = encodeURIComponent(e.DB_PASSWORD);
-  return u.toString();
-};
+const isMode = (value: string | undefined): value is Mode => (modes as readonly string[]).includes(value ?? "");
 
-const buildRedisUrl = (e: z.infer<typeof envSchema>): string | undefined => {
-  if (e.REDIS_URL) return e.REDIS_URL;
-  if (!e.REDIS_HOST) return undefined;
-  const u = new URL("redis://localhost");
-  u.hostname = e.REDIS_HOST;
-  u.port = String(e.REDIS_PORT ?? 6379);
-  if (e.REDIS_PASSWORD) u.password = encodeURIComponent(e.REDIS_PASSWORD);
-  return u.toString();
-};
-
-/** Turns the environment into a validated, fully-defaulted configuration, or throws ConfigError. */
-export const loadConfig = (env: Env, overrides: { mode?: Mode; version?: string } = {}) => {
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
-  const parsed = envSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message} (got ${describe(i.path[0], present)})`),
-    );
-  }
-  const e = parsed.data;
-  const mode: Mode = overrides.mode ?? e.APP_MODE ?? "development";
-  const strict = mode === "staging" || mode === "production";
+// Cross-variable rules, checked on the raw environment so they are reported together with any
+// invalid value rather than after it is fixed.
+const requirementProblems = (env: Env, mode: Mode, needs: readonly Requirement[]) => {
   const problems: string[] = [];
-
-  const databaseUrl = buildDatabaseUrl(e);
-  if (strict && !databaseUrl) problems.push(`DATABASE_URL: required in ${mode} (or DB_HOST and friends)`);
-  if (strict && !e.AUTH_JWT_SECRET && !e.AUTH_JWKS_URL)
-    problems.push(`AUTH_JWT_SECRET: required in ${mode} (or AUTH_JWKS_URL)`);
-  if (Boolean(e.UPSTASH_REDIS_REST_URL) !== Boolean(e.UPSTASH_REDIS_REST_TOKEN))
+  const strict = mode === "staging" || mode === "production";
+  if (strict && needs.includes("database") && !env.DATABASE_URL && !env.DB_HOST)
+    problems.push(
+      `DATABASE_URL: required in ${mode}: expected a postgres:// URL (or DB_HOST with DB_PORT, DB_NAME, DB_USER, DB_PASSWORD)`,
+    );
+  if (strict && needs.includes("auth") && !env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL)
+    problems.push(`AUTH_JWT_SECRET: required in ${mode}: expected a secret of at least 32 bytes (or AUTH_JWKS_URL)`);
+  if (strict && env.AUTH_JWT_SECRET === DEV_JWT_SECRET)
+    problems.push(`AUTH_JWT_SECRET: the development secret is not accepted in ${mode}`);
+  if (Boolean(env.UPSTASH_REDIS_REST_URL) !== Boolean(env.UPSTASH_REDIS_REST_TOKEN))
     problems.push("UPSTASH_REDIS_REST_TOKEN: UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN go together");
-  if (problems.length) throw new ConfigError(problems);
+  return [...problems, ...connectionProblems(env)];
+};
 
-  const commit = e.GIT_SHA ?? e.FLY_IMAGE_REF?.split(":").pop() ?? e.RAILWAY_GIT_COMMIT_SHA ?? e.SOURCE_COMMIT;
+/**
+ * Turns the environment into a validated, fully-defaulted configuration, or throws ConfigError
+ * listing every problem. `require` narrows what staging/production insist on for commands that
+ * need only part of it (`token` needs no database, `migrate` no auth secret).
+ */
+export const loadConfig = (
+  env: Env,
+  overrides: { mode?: Mode; version?: string; require?: readonly Requirement[] } = {},
+) => {
+  const present: Env = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = envSchema.safeParse(present);
+  const mode: Mode = overrides.mode ?? (isMode(present.APP_MODE) ? present.APP_MODE : "development");
+  const seen = new Set<string>();
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues).flatMap((issue) => {
+      const name = String(issue.path[0]);
+      if (seen.has(name)) return [];
+      seen.add(name);
+      return [`${name}: ${issue.message} (got ${describeValue(name, present[name])})`];
+    }),
+    ...requirementProblems(present, mode, overrides.require ?? ["database", "auth"]),
+  ];
+  if (problems.length || !parsed.success) throw new ConfigError(problems);
+
+  const e = parsed.data;
+  const strict = mode === "staging" || mode === "production";
+  const commit = releaseCommit(e);
   const version = overrides.version ?? "0.0.0";
-  const redisUrl = buildRedisUrl(e);
+  const databaseUrl = databaseUrlFrom(e);
+  const redisUrl = redisUrlFrom(e);
 
   return {
     mode,
     strict,
     version,
-    commit: commit ? commit.slice(0, 12) : undefined,
+    commit,
     port: e.PORT,
     opsPort: e.OPS_PORT,
     host: e.HOST,
@@ -193,7 +108,7 @@ export const loadConfig = (env: Env, overrides: { mode?: Mode; version?: string 
     sentry: {
       dsn: e.SENTRY_DSN,
       environment: e.SENTRY_ENVIRONMENT ?? mode,
-      release: e.SENTRY_RELEASE ?? `berth@${version}${commit ? `+${commit.slice(0, 12)}` : ""}`,
+      release: e.SENTRY_RELEASE ?? `berth@${version}${commit ? `+${commit}` : ""}`,
       tracesSampleRate: e.SENTRY_TRACES_SAMPLE_RATE ?? (mode === "production" ? 0.1 : 1.0),
       debugRoute: e.SENTRY_DEBUG_ROUTE,
     },
@@ -218,14 +133,3 @@ export const loadConfig = (env: Env, overrides: { mode?: Mode; version?: string 
 };
 
 export type Config = ReturnType<typeof loadConfig>;
-
-const SECRET_NAMES = /PASSWORD|SECRET|TOKEN|DSN|_URL$/;
-
-/** What a bad value looked like, without ever echoing a secret. */
-const describe = (key: PropertyKey | undefined, env: Env) => {
-  const name = String(key);
-  const value = env[name];
-  if (value === undefined) return "nothing";
-  if (SECRET_NAMES.test(name)) return `a value of ${value.length} characters, not shown`;
-  return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
-};

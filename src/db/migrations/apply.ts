@@ -1,37 +1,10 @@
 import { sql } from "drizzle-orm";
 import type { Orm } from "../types";
+import { MigrationDriftError, MigrationFailedError } from "./errors";
 import { type MigrationFile, readMigrations } from "./files";
 import { ensureLedger, LEDGER, readLedger } from "./ledger";
 import { withMigrationLock } from "./lock";
-import { type MigrationStatus, migrationStatus } from "./status";
-
-/** A migration failed; everything in its run was rolled back and the ledger is unchanged. */
-export class MigrationFailedError extends Error {
-  constructor(
-    readonly tag: string,
-    cause: unknown,
-  ) {
-    super(`migration ${tag} failed and was rolled back: ${(cause as Error)?.message ?? String(cause)}`, { cause });
-    this.name = "MigrationFailedError";
-  }
-}
-
-/** The files and the ledger disagree in a way that applying more would hide. */
-export class MigrationDriftError extends Error {
-  constructor(readonly status: MigrationStatus) {
-    const bad = status.migrations.filter((m) => m.state === "skipped" || m.state === "changed");
-    super(
-      `migration drift: ${bad
-        .map((m) =>
-          m.state === "changed"
-            ? `${m.tag} changed after it was applied (hash differs)`
-            : `${m.tag} is older than the newest applied migration and was never applied (drizzle would skip it)`,
-        )
-        .join("; ")}`,
-    );
-    this.name = "MigrationDriftError";
-  }
-}
+import { migrationStatus } from "./status";
 
 /** Reads the current status without changing anything. */
 export const readStatus = async (orm: Orm, files: MigrationFile[] = readMigrations()) =>
@@ -39,7 +12,8 @@ export const readStatus = async (orm: Orm, files: MigrationFile[] = readMigratio
 
 /**
  * Applies pending migrations under the advisory lock, in one transaction, writing drizzle's
- * ledger rows. Refuses on drift. Resolves with the tags it applied (none when up to date).
+ * ledger rows: a failure rolls back every statement and ledger row of the run. Refuses on drift.
+ * Resolves with the tags it applied (none when up to date).
  * `orm` must be a single connection (see `openMigrationConnection`): the lock belongs to a session.
  */
 export const applyMigrations = async (
@@ -49,12 +23,13 @@ export const applyMigrations = async (
   withMigrationLock(
     orm,
     async () => {
-      await ensureLedger(orm);
       const status = migrationStatus(files, await readLedger(orm));
       if (status.verdict === "drift") throw new MigrationDriftError(status);
       const pending = files.filter((f) => status.migrations.find((m) => m.tag === f.tag)?.state === "pending");
       if (!pending.length) return [];
+      // The ledger is created in the same transaction, so a failed first run leaves no trace.
       await orm.transaction(async (tx) => {
+        await ensureLedger(tx);
         for (const migration of pending) {
           try {
             for (const statement of migration.statements) {

@@ -2,8 +2,9 @@ import type { Config } from "../../config";
 import type { Logger } from "../../monitoring/logger";
 import { openMigrationConnection } from "../open";
 import type { Database } from "../types";
-import { applyMigrations, MigrationDriftError, readStatus } from "./apply";
-import { readMigrations } from "./files";
+import { applyMigrations, readStatus } from "./apply";
+import { MigrationDriftError } from "./errors";
+import { type MigrationFile, readMigrations } from "./files";
 
 /** A migration state the service refuses to boot on in this mode. */
 export class SchemaNotReadyError extends Error {
@@ -15,27 +16,31 @@ export class SchemaNotReadyError extends Error {
 
 /**
  * Brings the schema to where this build expects it before serving: applies pending migrations
- * when asked (and always for embedded PGlite in development/test), then verifies. Staging and
- * production refuse to start on pending migrations without `--apply-migrations` and on drift;
- * a database ahead of this build (a rollback) is only a warning.
+ * when asked (and, unless `embeddedAutoApply` is false, always for PGlite in development/test),
+ * then verifies. Staging and production refuse to start on pending migrations without
+ * `--apply-migrations` and on drift; a database ahead of this build (a rollback) is only a warning.
+ * Resolves with the tags it applied and the final status.
  */
 export const prepareSchema = async ({
   config,
   db,
   apply,
   logger,
+  files = readMigrations(),
+  embeddedAutoApply = true,
 }: {
   config: Config;
   db: Database;
   apply: boolean;
   logger: Logger;
+  files?: MigrationFile[];
+  embeddedAutoApply?: boolean;
 }) => {
-  const files = readMigrations();
   const connection = openMigrationConnection(config, db);
   try {
-    const autoApply = db.kind === "pglite" && !config.strict;
-    if (apply || autoApply) {
-      const applied = await applyMigrations(connection.orm, { files });
+    let applied: string[] = [];
+    if (apply || (embeddedAutoApply && db.kind === "pglite" && !config.strict)) {
+      applied = await applyMigrations(connection.orm, { files });
       logger.info(applied.length ? `applied ${applied.length} migration(s)` : "migrations: up to date", {
         applied,
       });
@@ -55,7 +60,7 @@ export const prepareSchema = async ({
         unknown: status.unknown.map((r) => r.createdAt),
       });
     }
-    return status;
+    return { applied, status };
   } finally {
     await connection.close();
   }
