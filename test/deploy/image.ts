@@ -48,8 +48,8 @@ export interface StageBuild {
   root: string;
   workdir: string;
   env: Record<string, string>;
-  /** Each RUN with how long it took. */
-  runs: { command: string[]; ms: number }[];
+  /** Each RUN of this stage and of the stages it copies from, with how long it took when built. */
+  runs: { stage: string; command: string[]; ms: number }[];
 }
 
 const builds = new Map<string, Promise<StageBuild>>();
@@ -120,6 +120,7 @@ const runStage = async (
           const source = plan.stages.find((s) => s.name === step.from);
           if (!source) throw new RehearsalError("build", `COPY --from=${step.from}: no such stage`);
           const built = await buildStage(plan, source, { context, bin });
+          runs.push(...built.runs);
           for (const src of step.sources) {
             const from = join(built.root, resolveIn(built.workdir, src));
             if (!existsSync(from)) throw new RehearsalError("build", `COPY --from=${step.from} ${src}: not found`);
@@ -154,7 +155,7 @@ const runStage = async (
           stderr: "pipe",
           timeout: 300_000,
         });
-        runs.push({ command: step.command, ms: performance.now() - started });
+        runs.push({ stage: stage.name ?? "final", command: step.command, ms: performance.now() - started });
         if (proc.exitCode !== 0)
           throw new RehearsalError(
             "build",
