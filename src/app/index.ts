@@ -13,8 +13,12 @@ import { probeRoutes } from "../health/routes";
 import { idempotency } from "../idempotency";
 import type { Lifecycle } from "../lifecycle/state";
 import type { Logger } from "../monitoring/logger";
+import { httpMetrics } from "../monitoring/metrics/http";
+import type { Monitoring } from "../monitoring/reporter";
 import { requestLog } from "../monitoring/request-log";
+import { requestScope } from "../monitoring/request-scope";
 import { rateLimit } from "../rate-limit";
+import { debugSentryRoutes } from "../routes/debug-sentry";
 import { meRoutes } from "../routes/me";
 import { notesRoutes } from "../routes/notes";
 import { notesRepository } from "../routes/notes/repository";
@@ -36,6 +40,8 @@ export interface AppDeps {
   health: HealthRunner;
   /** Startup and draining state the probes report. */
   lifecycle: Lifecycle;
+  /** Error reporting (Sentry, built on the runtime side) and request metrics; both optional. */
+  monitoring?: Monitoring;
 }
 
 const exposesInternals = (config: Config) => config.mode === "development" || config.mode === "test";
@@ -51,14 +57,19 @@ const exposesInternals = (config: Config) => config.mode === "development" || co
 export const createApp = (deps: AppDeps) => {
   const { config, logger } = deps;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const { reporter, metrics } = deps.monitoring ?? {};
 
+  // The isolation scope comes first, so everything after it (auth's user id included) lands in
+  // this request's scope, and every 5xx is seen once, after the error mapper answered.
+  if (reporter) app.use(requestScope(reporter));
+  if (metrics) app.use(httpMetrics(metrics));
   app.use(requestId({ generator: () => crypto.randomUUID() }));
   app.use(requestLog(logger));
   app.use(secureHeaders());
   if (config.corsOrigins.length) app.use(cors({ origin: [...config.corsOrigins], credentials: false }));
   // Rate limiting keys by the verified user, so authentication comes first; both run before the
   // body is read, so a throttled client costs no body buffering.
-  app.use(authenticate({ verify: deps.verify }));
+  app.use(authenticate({ verify: deps.verify, onUser: reporter && ((user) => reporter.setUser(user.id)) }));
   app.use(
     rateLimit({ cache: deps.cache, limitPerMinute: config.rateLimitPerMinute, trustProxy: config.trustProxy, logger }),
   );
@@ -77,6 +88,7 @@ export const createApp = (deps: AppDeps) => {
     .route("/", probeRoutes(deps))
     .route("/", meRoutes())
     .route("/", notesRoutes(notes, idempotency(deps.db)));
+  if (config.sentry.debugRoute) app.route("/", debugSentryRoutes());
 
   documentApi(app, config);
 

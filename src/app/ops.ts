@@ -5,6 +5,8 @@ import { hasOpsToken } from "../health/ops-token";
 import { healthHandler, livez } from "../health/routes";
 import type { Lifecycle } from "../lifecycle/state";
 import type { Logger } from "../monitoring/logger";
+import { metricsHandler } from "../monitoring/metrics/handler";
+import type { MetricsRegistry } from "../monitoring/metrics/registry";
 import { Problem, problemResponse, renderError } from "./problem";
 
 /** What the ops server needs; the same health runner and lifecycle as the API. */
@@ -13,6 +15,8 @@ export interface OpsDeps {
   health: HealthRunner;
   lifecycle: Lifecycle;
   logger: Logger;
+  /** Served at `/metrics` in Prometheus text format when given. */
+  metrics?: MetricsRegistry;
 }
 
 // Whoever reaches a guarded ops route may see every failure message.
@@ -41,6 +45,7 @@ export const createOpsApp = (deps: OpsDeps) => {
 
   // Open: Prometheus scrapes and liveness probes carry no token. `/metrics` goes here.
   app.get("/livez", livez);
+  if (deps.metrics) app.get("/metrics", metricsHandler(deps.metrics));
 
   // Guarded: everything below needs the ops token when OPS_TOKEN is set.
   app.use(requireOpsToken(config.opsToken));

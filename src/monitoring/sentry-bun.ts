@@ -81,9 +81,12 @@ export const createSentryReporter = (
     dataCollection: LOCKED_DOWN,
     integrations: (defaults) =>
       defaults.filter((i) => KEPT_INTEGRATIONS.has(i.name) && (processHandlers || !PROCESS_HANDLERS.has(i.name))),
-    // Untraced routes never start a span; the sampler is the second line of defence.
-    tracesSampler: ({ attributes, inheritOrSampleWith }) =>
-      UNTRACED_ROUTES.has(String(attributes["http.route"])) ? 0 : inheritOrSampleWith(settings.tracesSampleRate),
+    // Untraced routes never start a span; the sampler is the second line of defence. The API is
+    // public, so a caller's `sentry-trace` links traces but cannot raise the sample rate.
+    tracesSampler: ({ attributes }) =>
+      UNTRACED_ROUTES.has(String(attributes["http.route"])) ? 0 : settings.tracesSampleRate,
+    // Continue only traces started under the same Sentry organisation.
+    strictTraceContinuation: true,
     // Network errors are the network's fault, not the code's: the request log and
     // http_server_errors_total{kind="network"} record them instead.
     beforeSend: (event, hint) => (networkErrorCode(hint.originalException) ? null : scrubEvent(event)),

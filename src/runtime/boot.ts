@@ -7,21 +7,34 @@ import { prepareSchema } from "../db/migrations/startup";
 import { openDatabase } from "../db/open";
 import { createHealth } from "../health";
 import { createLifecycle } from "../lifecycle/state";
-import { createLogger, type Logger } from "../monitoring/logger";
+import { type Logger, serviceLogger } from "../monitoring/logger";
+import { healthMetrics } from "../monitoring/metrics/health";
+import type { Monitoring } from "../monitoring/reporter";
+
+// Sentry's own default: long enough to deliver a burst, short next to SHUTDOWN_TIMEOUT_MS.
+const MONITORING_FLUSH_MS = 2000;
 
 /**
  * Everything a server runtime does before it listens, in order: database, schema check (and
  * migrations when asked), first round trip, cache, auth, health, the API and ops apps. Shared by
- * the Bun and Node adapters; `readRssBytes` is the runtime's own measure of process memory.
+ * the Bun and Node adapters; `readRssBytes` is the runtime's own measure of process memory, and
+ * `monitoring` the runtime's Sentry reporter and metrics registry.
  */
 export const bootService = async (
   config: Config,
   {
     applyMigrations,
     redis,
-    logger = createLogger(config.log),
+    logger = serviceLogger(config),
     readRssBytes,
-  }: { applyMigrations: boolean; redis?: RedisFactory; logger?: Logger; readRssBytes?: () => number },
+    monitoring = {},
+  }: {
+    applyMigrations: boolean;
+    redis?: RedisFactory;
+    logger?: Logger;
+    readRssBytes?: () => number;
+    monitoring?: Monitoring;
+  },
 ) => {
   const db = await openDatabase(config);
   try {
@@ -34,13 +47,20 @@ export const bootService = async (
   const cache = openCache(config, { redis });
   const verify = createTokenVerifier(config.auth);
   const lifecycle = createLifecycle();
-  // After the drain, in this order: monitoring flushes first (its step goes above these) while
-  // the cache and database are still up, then the cache closes, and the database closes last.
+  // After the drain, in this order: monitoring flushes first while the cache and database are
+  // still up, then the cache closes, and the database closes last.
+  const { reporter, metrics } = monitoring;
+  if (reporter) {
+    lifecycle.onShutdown("flush monitoring", async () => {
+      if (!(await reporter.flush(MONITORING_FLUSH_MS))) logger.warn("sentry: undelivered events at the flush deadline");
+    });
+  }
   lifecycle.onShutdown("close cache", () => cache.close());
   lifecycle.onShutdown("close database", () => db.close());
   const health = createHealth({ config, db, cache, readRssBytes });
-  const app = createApp({ config, db, cache, verify, logger, health, lifecycle });
-  const ops = createOpsApp({ config, health, lifecycle, logger });
+  if (metrics) healthMetrics(metrics, health);
+  const app = createApp({ config, db, cache, verify, logger, health, lifecycle, monitoring });
+  const ops = createOpsApp({ config, health, lifecycle, logger, metrics });
   // Migrations and the first round trip are done: the startup probe may pass.
   lifecycle.markStarted();
   return { config, logger, db, cache, app, ops, health, lifecycle };
@@ -55,6 +75,7 @@ export const logStartup = ({ config, logger, db, cache }: Service, url: string) 
     database: db.kind === "pglite" ? `pglite (${config.database.pgliteDir})` : "postgres",
     cache: cache.backend,
     ops: config.opsPort ? `:${config.opsPort}` : "off",
+    sentry: config.sentry.dsn ? `on (${config.sentry.environment}, traces ${config.sentry.tracesSampleRate})` : "off",
   });
   if (!config.strict && config.auth.secret) {
     logger.info("get a token: bun run src/index.ts token --sub alice");

@@ -9,6 +9,7 @@ import type { Database } from "../../src/db/types";
 import { createHealth } from "../../src/health";
 import { createLifecycle, type Lifecycle } from "../../src/lifecycle/state";
 import { createLogger, type Logger } from "../../src/monitoring/logger";
+import type { Monitoring } from "../../src/monitoring/reporter";
 
 /** Builds the real app around a given database, with test defaults any suite can override. */
 export const buildTestApp = ({
@@ -18,6 +19,7 @@ export const buildTestApp = ({
   logger = createLogger({ level: "silent", format: "json" }),
   lifecycle = createLifecycle({ started: true }),
   readRssBytes = () => process.memoryUsage.rss(),
+  monitoring,
 }: {
   db: Database;
   cache?: Cache;
@@ -25,11 +27,12 @@ export const buildTestApp = ({
   logger?: Logger;
   lifecycle?: Lifecycle;
   readRssBytes?: () => number;
+  monitoring?: Monitoring;
 }) => {
   const config = loadConfig({ APP_MODE: "test", ...env }, { version: "1.0.0-test" });
   const verify = createTokenVerifier(config.auth);
   const health = createHealth({ config, db, cache, readRssBytes });
-  const app = createApp({ config, db, cache, verify, logger, health, lifecycle });
+  const app = createApp({ config, db, cache, verify, logger, health, lifecycle, monitoring });
   return { app, config, cache, health, lifecycle };
 };
 

@@ -2,6 +2,9 @@ import type { Server } from "bun";
 import { redisCache } from "../../cache/redis";
 import type { Config } from "../../config";
 import { gracefulShutdown, type Listener } from "../../lifecycle/shutdown";
+import { processMetrics } from "../../monitoring/metrics/process";
+import { createRegistry } from "../../monitoring/metrics/registry";
+import { createSentryReporter } from "../../monitoring/sentry-bun";
 import { bootService, logStartup } from "../boot";
 import { onStopSignals } from "./signals";
 
@@ -17,10 +20,15 @@ const listener = (name: string, server: Server<undefined>): Listener => ({
  * exits at once.
  */
 export const serveWithBun = async (config: Config, { applyMigrations }: { applyMigrations: boolean }) => {
+  // Sentry first, so it is initialised before anything it should see; off without SENTRY_DSN.
+  const reporter = createSentryReporter(config.sentry);
+  const metrics = createRegistry();
+  processMetrics(metrics);
   const service = await bootService(config, {
     applyMigrations,
     redis: redisCache,
     readRssBytes: () => process.memoryUsage.rss(),
+    monitoring: { reporter, metrics },
   });
   const { logger, lifecycle } = service;
   const server = Bun.serve({ hostname: config.host, port: config.port, fetch: service.app.fetch });
