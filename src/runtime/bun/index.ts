@@ -1,12 +1,12 @@
 import type { Server } from "bun";
 import { redisCache } from "../../cache/redis";
 import type { Config } from "../../config";
-import { gracefulShutdown, type Listener } from "../../lifecycle/shutdown";
+import type { Listener } from "../../lifecycle/shutdown";
 import { processMetrics } from "../../monitoring/metrics/process";
 import { createRegistry } from "../../monitoring/metrics/registry";
 import { createSentryReporter } from "../../monitoring/sentry-bun";
 import { bootService, logStartup } from "../boot";
-import { onStopSignals } from "./signals";
+import { exitOnStopSignals } from "../signals";
 
 const listener = (name: string, server: Server<undefined>): Listener => ({
   name,
@@ -30,7 +30,6 @@ export const serveWithBun = async (config: Config, { applyMigrations }: { applyM
     readRssBytes: () => process.memoryUsage.rss(),
     monitoring: { reporter, metrics },
   });
-  const { logger, lifecycle } = service;
   const server = Bun.serve({ hostname: config.host, port: config.port, fetch: service.app.fetch });
   const listeners = [listener("api", server)];
   if (config.opsPort !== 0) {
@@ -43,27 +42,6 @@ export const serveWithBun = async (config: Config, { applyMigrations }: { applyM
     `http://${config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host}:${server.port}`,
   );
 
-  onStopSignals({
-    onFirst: (signal) => {
-      logger.info("shutdown: signal received", { signal });
-      gracefulShutdown({
-        lifecycle,
-        listeners,
-        delayMs: config.shutdown.delayMs,
-        timeoutMs: config.shutdown.timeoutMs,
-        logger,
-      }).then(
-        () => process.exit(0),
-        (error) => {
-          logger.error("shutdown failed", { error });
-          process.exit(1);
-        },
-      );
-    },
-    onSecond: (signal) => {
-      logger.warn("shutdown: second signal; exiting now", { signal });
-      process.exit(1);
-    },
-  });
+  exitOnStopSignals(service, listeners);
   return server;
 };

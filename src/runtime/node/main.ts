@@ -1,0 +1,31 @@
+import pkg from "../../../package.json";
+import { parseCommand, UsageError } from "../../cli/args";
+import { ConfigError, loadConfig } from "../../config";
+import { databaseMessage } from "../../db/migrations/errors";
+import { serveWithNode } from ".";
+
+const USAGE = `berth on Node — serves the API and ops servers
+
+usage: node dist/node/server/main.js [serve] [--mode M] [--apply-migrations]
+
+Every other command (migrate, migrate status, healthcheck, token) runs under Bun:
+bun src/index.ts --help`;
+
+/** The Node entry: `serve` only, with the same flags and environment as under Bun. */
+const main = async (argv: string[]) => {
+  const command = parseCommand(argv);
+  if (command.name === "help") return console.log(USAGE);
+  if (command.name === "version") return console.log(pkg.version);
+  if (command.name !== "serve" || command.role !== "monolith") {
+    throw new UsageError(`${command.name === "serve" ? "--role maintenance" : command.name} runs under Bun, not Node`);
+  }
+  const config = loadConfig(process.env, { mode: command.mode, version: pkg.version });
+  await serveWithNode(config, { applyMigrations: command.applyMigrations });
+};
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError) console.error(`error: ${error.message}\n\n${USAGE}`);
+  else if (error instanceof ConfigError) console.error(error.message);
+  else console.error(`error: ${databaseMessage(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,55 @@
+import type { Listener } from "../lifecycle/shutdown";
+import { gracefulShutdown } from "../lifecycle/shutdown";
+import type { Service } from "./boot";
+
+const STOP_SIGNALS = ["SIGTERM", "SIGINT"] as const;
+
+/**
+ * Listens for SIGTERM and SIGINT (Fly's default): the first one calls `onFirst` (the graceful
+ * stop), any later one calls `onSecond` (an operator who wants out now).
+ */
+export const onStopSignals = ({
+  onFirst,
+  onSecond,
+}: {
+  onFirst: (signal: NodeJS.Signals) => void;
+  onSecond: (signal: NodeJS.Signals) => void;
+}) => {
+  let received = false;
+  for (const signal of STOP_SIGNALS) {
+    process.on(signal, () => {
+      if (received) return onSecond(signal);
+      received = true;
+      onFirst(signal);
+    });
+  }
+};
+
+/**
+ * The process side of SPEC §9, shared by the Bun and Node adapters: the first stop signal runs
+ * the graceful shutdown over `listeners` and exits 0 (1 if shutdown itself failed); a second
+ * signal exits 1 at once.
+ */
+export const exitOnStopSignals = ({ config, logger, lifecycle }: Service, listeners: readonly Listener[]) =>
+  onStopSignals({
+    onFirst: (signal) => {
+      logger.info("shutdown: signal received", { signal });
+      gracefulShutdown({
+        lifecycle,
+        listeners,
+        delayMs: config.shutdown.delayMs,
+        timeoutMs: config.shutdown.timeoutMs,
+        logger,
+      }).then(
+        () => process.exit(0),
+        (error) => {
+          logger.error("shutdown failed", { error });
+          process.exit(1);
+        },
+      );
+    },
+    onSecond: (signal) => {
+      logger.warn("shutdown: second signal; exiting now", { signal });
+      process.exit(1);
+    },
+  });
