@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import postgres from "postgres";
 import { applyMigrations } from "../../src/db/migrations/apply";
 import { createPgliteDatabase, dumpPglite } from "../../src/db/pglite";
@@ -38,17 +35,7 @@ const pgliteTemplate = (migrated: boolean) => {
 export const freshPglite = async ({ timeoutMs = 3000, migrated = true, dir = "memory://" } = {}) =>
   createPgliteDatabase({ dir, timeoutMs, loadDataDir: await pgliteTemplate(migrated) });
 
-const tempDirs = new Set<string>();
-process.on("exit", () => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A temporary directory for PGlite data or other files, removed when the test process exits. */
-export const tempDir = (prefix = "berth-test-") => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.add(dir);
-  return dir;
-};
+export { tempDir } from "./temp";
 
 const adminUrl = () => serviceUrl("TEST_DATABASE_URL");
 
