@@ -29,8 +29,12 @@ const MIN_SECRET_LENGTH = 8;
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
+// Every mask needs one of these; most strings have none, and skip the five replacements.
+const MAYBE_SECRET = /@|[?&]|bearer|eyJ/i;
+
 /** Removes credentials from any string: URL passwords, secret query parameters, bearer tokens, JWTs. */
-export const maskSecrets = (text: string) => MASKS.reduce((s, [re, to]) => s.replace(re, to), text);
+export const maskSecrets = (text: string) =>
+  MAYBE_SECRET.test(text) ? MASKS.reduce((s, [re, to]) => s.replace(re, to), text) : text;
 
 /** A masker that also replaces each of `secrets` verbatim (and URL-encoded) wherever it appears. */
 export const secretMasker = (secrets: readonly (string | undefined)[] = []) => {

@@ -21,7 +21,7 @@ export const requestScope = (reporter: Reporter): MiddlewareHandler<AppEnv> =>
       {
         method: c.req.method,
         route,
-        url: new URL(c.req.url).origin + c.req.path,
+        url: c.req.url.replace(/[?#].*$/s, ""),
         traced: !UNTRACED_ROUTES.has(route) && !UNTRACED_ROUTES.has(c.req.path),
         sentryTrace: c.req.header("sentry-trace"),
         baggage: c.req.header("baggage"),

@@ -3,11 +3,11 @@ import type { Config } from "../config";
 import { installReporter } from "./monitored";
 import { networkErrorCode } from "./network-errors";
 import { scrubEvent, scrubSpan } from "./privacy";
-import type { Reporter } from "./reporter";
+import type { Reporter, RequestInfo } from "./reporter";
 import { UNTRACED_ROUTES } from "./request-scope";
 
 // Kept from the SDK's defaults: stack traces, error chains, source context, runtime context,
-// and the process-level crash handlers. Everything else is left out on purpose: BunServer would
+// and the process-level crash handlers (the request's method and path are added per event). Everything else is left out on purpose: BunServer would
 // open a second scope and span per request named by raw URL (and reads client IPs and bodies),
 // Console/Http/Fetch record breadcrumbs and outgoing URLs, ProcessSession reports one "user" per
 // process, framework integrations patch modules we do not use, and Dedupe would keep only one of
@@ -17,7 +17,6 @@ const KEPT_INTEGRATIONS = new Set([
   "EventFilters",
   "FunctionToString",
   "LinkedErrors",
-  "RequestData",
   "ContextLines",
   "Context",
   "Modules",
@@ -80,11 +79,16 @@ export const createSentryReporter = (
     transportOptions: { bufferSize: TRANSPORT_BUFFER_SIZE },
     dataCollection: LOCKED_DOWN,
     integrations: (defaults) =>
-      defaults.filter((i) => KEPT_INTEGRATIONS.has(i.name) && (processHandlers || !PROCESS_HANDLERS.has(i.name))),
-    // Untraced routes never start a span; the sampler is the second line of defence. The API is
-    // public, so a caller's `sentry-trace` links traces but cannot raise the sample rate.
-    tracesSampler: ({ attributes }) =>
-      UNTRACED_ROUTES.has(String(attributes["http.route"])) ? 0 : settings.tracesSampleRate,
+      defaults
+        .filter((i) => KEPT_INTEGRATIONS.has(i.name) && (processHandlers || !PROCESS_HANDLERS.has(i.name)))
+        // Context describes the runtime, OS and device on events; on each sampled span it would also
+        // read memory twice, a third of the span's CPU cost, for numbers /metrics already has.
+        .map((i) => (i.name === "Context" ? { ...i, processSegmentSpan: undefined } : i)),
+    // Untraced routes and unsampled requests never start a span, and nothing inside them may
+    // (parentSampled false); the route check is a second line of defence. The API is public, so a
+    // caller's `sentry-trace` links traces and may lower the rate but can never raise it.
+    tracesSampler: ({ attributes, parentSampled }) =>
+      parentSampled === false || UNTRACED_ROUTES.has(String(attributes["http.route"])) ? 0 : settings.tracesSampleRate,
     // Continue only traces started under the same Sentry organisation.
     strictTraceContinuation: true,
     // Network errors are the network's fault, not the code's: the request log and
@@ -104,38 +108,48 @@ export const createSentryReporter = (
       }
     });
 
+  // Starts the request's span when its trace is sampled. The SDK samples on the propagation
+  // context's number, so deciding here first gives the same answer while sparing the unsampled
+  // requests a span, which costs more than the rest of the scope together.
+  const traceRequest = (info: RequestInfo, handle: () => Promise<number>) => {
+    const scope = Sentry.getCurrentScope();
+    const context = scope.getPropagationContext();
+    if (!info.traced || !(context.sampleRand < settings.tracesSampleRate)) {
+      // Marked unsampled, so `monitored` inside starts no trace of its own (see tracesSampler); on
+      // an untraced route the shared sample number alone would not stop it.
+      scope.setPropagationContext({ ...context, sampled: false });
+      return handle();
+    }
+    const name = `${info.method} ${info.route}`;
+    const attributes = { "sentry.source": "route", "http.request.method": info.method, "http.route": info.route };
+    return Sentry.startSpan({ name, op: "http.server", attributes }, async (span) => {
+      const status = await handle();
+      Sentry.setHttpStatus(span, status);
+      const requestId = info.requestId();
+      if (requestId) span.setAttribute("request_id", requestId);
+      return status;
+    });
+  };
+
   const reporter: Reporter = {
     runRequest: (info, handle) =>
-      Sentry.withIsolationScope(async (scope) => {
-        const name = `${info.method} ${info.route}`;
-        scope.setTransactionName(name);
-        scope.setSDKProcessingMetadata({ normalizedRequest: { method: info.method, url: info.url } });
+      Sentry.withIsolationScope((scope) => {
+        scope.setTransactionName(`${info.method} ${info.route}`);
+        // Filled in only when an event is captured: most requests never pay for it.
         scope.addEventProcessor((event) => {
+          event.request = { method: info.method, url: info.url };
           const requestId = info.requestId();
           if (requestId) event.tags = { ...event.tags, request_id: requestId };
           return event;
         });
-        if (!info.traced) return Sentry.suppressTracing(handle);
-        return Sentry.continueTrace({ sentryTrace: info.sentryTrace, baggage: info.baggage }, () =>
-          Sentry.startSpan(
-            {
-              name,
-              op: "http.server",
-              attributes: {
-                "sentry.source": "route",
-                "http.request.method": info.method,
-                "http.route": info.route,
-              },
-            },
-            async (span) => {
-              const status = await handle();
-              Sentry.setHttpStatus(span, status);
-              const requestId = info.requestId();
-              if (requestId) span.setAttribute("request_id", requestId);
-              return status;
-            },
-          ),
-        );
+        const { sentryTrace, baggage } = info;
+        if (sentryTrace) return Sentry.continueTrace({ sentryTrace, baggage }, () => traceRequest(info, handle));
+        // withIsolationScope forked the current scope too, so this trace is the request's own.
+        Sentry.getCurrentScope().setPropagationContext({
+          traceId: crypto.randomUUID().replaceAll("-", ""),
+          sampleRand: Math.random(),
+        });
+        return traceRequest(info, handle);
       }),
     setUser: (id) => {
       Sentry.getIsolationScope().setUser({ id });

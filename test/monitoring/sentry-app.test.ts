@@ -11,55 +11,74 @@ import { authHeaders, buildTestApp, tokenFor } from "../support/app";
 import { freshPglite } from "../support/db";
 import { type SentryEvent, type SentryIngest, startSentryIngest } from "../support/sentry-ingest";
 
-// The real SDK, in this process, against a local ingest: what Sentry would receive is what the
-// ingest received. Secrets are random per run so they cannot be found in source context lines.
+// The real app with the real SDK, in this process, reporting to a local ingest, plus routes for
+// failure shapes the API never produces on demand: an anonymous crash, a network error, a 5xx
+// returned without throwing, a handler that read a body, and monitored operations.
+const startSentryApp = async (extraEnv: Record<string, string> = {}) => {
+  const ingest = await startSentryIngest();
+  const db = await freshPglite();
+  const env = { SENTRY_DSN: ingest.dsn, SENTRY_DEBUG_ROUTE: "true", SENTRY_ENVIRONMENT: "ci", ...extraEnv };
+  const logLines: Record<string, unknown>[] = [];
+  const logger = createLogger({ level: "info", format: "json", write: (l) => logLines.push(JSON.parse(l)) });
+  const config = loadConfig({ APP_MODE: "test", ...env }, { version: "1.0.0-test" });
+  const reporter = createSentryReporter(config.sentry, { processHandlers: false });
+  if (!reporter) throw new Error("SENTRY_DSN was set, so a reporter is expected");
+  const metrics = createRegistry();
+  const { app } = buildTestApp({ db, env, logger, monitoring: { reporter, metrics } });
+  app.get("/test/anonymous-crash", (c) => {
+    throw new Error(`anonymous crash ${c.get("requestId")}`);
+  });
+  app.get("/test/network", () => {
+    throw Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" });
+  });
+  app.get("/test/bad-gateway", (c) => c.text("upstream down", 502));
+  app.post("/test/read-then-crash", async (c) => {
+    await c.req.json();
+    throw new Error("crashed after reading the body");
+  });
+  app.get("/test/monitored/:outcome", async (c) => {
+    const outcome = c.req.param("outcome");
+    const value = await monitored(`test.${outcome}`, async () => {
+      if (outcome === "fail") throw new Error(`operation failed ${c.get("requestId")}`);
+      return "done";
+    });
+    return c.text(value);
+  });
+  // An untraced path whose handler runs a monitored operation: it must not start a trace.
+  app.get("/metrics", async (c) => c.text(await monitored("untraced.inner", () => "inner")));
+  return {
+    ingest,
+    reporter,
+    app,
+    metrics,
+    logLines,
+    db,
+    /** Sentry is process-wide: close it so later suites in this process report nowhere. */
+    close: async () => {
+      installReporter(undefined);
+      await Sentry.close(2000);
+      ingest.stop();
+      await db.close();
+    },
+  };
+};
+
+// What Sentry would receive is what the ingest received. Secrets are random per run, so they
+// cannot turn up in the source lines the SDK attaches to stack frames.
 describe("Sentry through app.request", () => {
+  let fixture: Awaited<ReturnType<typeof startSentryApp>>;
   let ingest: SentryIngest;
-  let db: Database;
   let reporter: Reporter;
   let app: ReturnType<typeof buildTestApp>["app"];
-  const metrics = createRegistry();
-  const logLines: Record<string, unknown>[] = [];
+  let metrics: ReturnType<typeof createRegistry>;
+  let logLines: Record<string, unknown>[];
+  let db: Database;
 
   beforeAll(async () => {
-    ingest = await startSentryIngest();
-    db = await freshPglite();
-    const env = { SENTRY_DSN: ingest.dsn, SENTRY_DEBUG_ROUTE: "true", SENTRY_ENVIRONMENT: "ci" };
-    const logger = createLogger({ level: "info", format: "json", write: (l) => logLines.push(JSON.parse(l)) });
-    const config = loadConfig({ APP_MODE: "test", ...env }, { version: "1.0.0-test" });
-    const found = createSentryReporter(config.sentry, { processHandlers: false });
-    if (!found) throw new Error("SENTRY_DSN was set, so a reporter is expected");
-    reporter = found;
-    app = buildTestApp({ db, env, logger, monitoring: { reporter, metrics } }).app;
-    // Failure shapes the API itself never produces on demand: an anonymous crash, a network
-    // error, a 5xx returned without throwing, a handler that read a body, monitored operations.
-    app.get("/test/anonymous-crash", (c) => {
-      throw new Error(`anonymous crash ${c.get("requestId")}`);
-    });
-    app.get("/test/network", () => {
-      throw Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" });
-    });
-    app.get("/test/bad-gateway", (c) => c.text("upstream down", 502));
-    app.post("/test/read-then-crash", async (c) => {
-      await c.req.json();
-      throw new Error("crashed after reading the body");
-    });
-    app.get("/test/monitored/:outcome", async (c) => {
-      const outcome = c.req.param("outcome");
-      const value = await monitored(`test.${outcome}`, async () => {
-        if (outcome === "fail") throw new Error(`operation failed ${c.get("requestId")}`);
-        return "done";
-      });
-      return c.text(value);
-    });
+    fixture = await startSentryApp();
+    ({ ingest, reporter, app, metrics, logLines, db } = fixture);
   }, 30_000);
-  afterAll(async () => {
-    // Sentry is process-wide: close it so later suites in this process report nowhere.
-    installReporter(undefined);
-    await Sentry.close(2000);
-    ingest.stop();
-    await db.close();
-  });
+  afterAll(() => fixture.close());
 
   const settle = async (until: () => boolean) => {
     await reporter.flush(5000);
@@ -184,13 +203,13 @@ describe("Sentry through app.request", () => {
     expect(event?.user).toEqual({ id: sub });
   }, 30_000);
 
-  test("probe, health and docs of health are never traced; API routes are", async () => {
+  test("probe, health and metrics routes are never traced, nor what runs inside them; API routes are", async () => {
     ingest.clear();
-    for (const path of ["/livez", "/readyz", "/startupz", "/health"]) await app.request(path);
+    for (const path of ["/livez", "/readyz", "/startupz", "/health", "/metrics"]) await app.request(path);
     await app.request("/v1/me", { headers: await authHeaders("alice") });
     await settle(() => ingest.spans().some((s) => s.name === "GET /v1/me"));
     const names = ingest.spans().map((s) => s.name);
-    for (const untraced of ["/livez", "/readyz", "/startupz", "/health"]) {
+    for (const untraced of ["/livez", "/readyz", "/startupz", "/health", "/metrics", "untraced.inner"]) {
       expect(names.filter((n) => n.includes(untraced))).toEqual([]);
     }
     const me = ingest.spans().find((s) => s.name === "GET /v1/me");
@@ -244,4 +263,30 @@ describe("Sentry through app.request", () => {
     const res = await plain.request("/debug-sentry", { headers: await authHeaders("alice") });
     expect(res.status).toBe(404);
   });
+});
+
+describe("Sentry through app.request, traces sampled out (SENTRY_TRACES_SAMPLE_RATE=0)", () => {
+  let fixture: Awaited<ReturnType<typeof startSentryApp>>;
+  beforeAll(async () => {
+    fixture = await startSentryApp({ SENTRY_TRACES_SAMPLE_RATE: "0" });
+  }, 30_000);
+  afterAll(() => fixture.close());
+
+  test("errors are still reported in full; no span at all, not even from monitored or a caller's sampled header", async () => {
+    const { app, ingest, reporter } = fixture;
+    const sampledByCaller = `${crypto.randomUUID().replaceAll("-", "")}-${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}-1`;
+    const headers = await authHeaders("frank", { "sentry-trace": sampledByCaller });
+    expect((await app.request("/test/monitored/ok", { headers })).status).toBe(200);
+    const failed = await app.request("/test/monitored/fail", { headers: await authHeaders("frank") });
+    expect(failed.status).toBe(500);
+    expect((await app.request("/health", { headers })).status).toBe(200);
+    await reporter.flush(5000);
+    await ingest.waitFor(() => ingest.events().length === 1);
+    const [event] = ingest.events();
+    expect(event?.user).toEqual({ id: "frank" });
+    expect(event?.extra).toEqual({ operation: "test.fail" });
+    expect(event?.transaction).toBe("GET /test/monitored/:outcome");
+    expect(event?.tags?.request_id).toBe(failed.headers.get("x-request-id") ?? "");
+    expect(ingest.spans()).toEqual([]);
+  }, 30_000);
 });
