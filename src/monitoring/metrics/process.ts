@@ -18,7 +18,7 @@ export const processMetrics = (registry: MetricsRegistry) => {
   );
   registry
     .gauge("process_start_time_seconds", "Start time of the process since the Unix epoch, in seconds.")
-    .set(undefined, Math.round(Date.now() / 1000 - process.uptime()));
+    .set(undefined, Math.floor(Date.now() / 1000 - process.uptime()));
   const lag = registry.gauge("event_loop_lag_seconds", "Event-loop delay since the previous scrape, by statistic.", [
     "stat",
   ]);
