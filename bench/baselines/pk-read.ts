@@ -31,7 +31,9 @@ const server = Bun.serve({
   hostname: "127.0.0.1",
   port: Number(process.env.PORT),
   async fetch(req) {
-    const id = new URL(req.url).pathname.split("/").pop() ?? "";
+    const path = new URL(req.url).pathname;
+    if (!path.startsWith("/v1/notes/")) return new Response("ready");
+    const id = path.slice("/v1/notes/".length);
     const row = await query(id);
     if (!row) return new Response("not found", { status: 404 });
     return Response.json({
