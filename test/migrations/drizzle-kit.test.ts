@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { sql } from "drizzle-orm";
 import { ledgerRows, migrationBackends, runDrizzleKit, shippedMigrations } from "../support/migrations";
 import { runCliProcess } from "../support/process";
 
@@ -8,6 +9,25 @@ const shipped = shippedMigrations();
 
 for (const backend of migrationBackends()) {
   describe(`drizzle-kit and berth share one ledger on ${backend.name}`, () => {
+    // drizzle-kit 0.31.10+ exits 1 on a failed migration without saying why; the pin to 0.31.9
+    // keeps the release step's log useful, and this keeps the pin honest.
+    test(
+      "a failing release step prints the database error",
+      async () => {
+        const db = await backend.shared({ migrated: false });
+        try {
+          const session = await db.connect();
+          await session.orm.execute(sql`create table notes (id int)`).finally(session.close);
+          const kit = await runDrizzleKit(["migrate"], db.env);
+          expect(kit.code).toBe(1);
+          expect(kit.stdout + kit.stderr).toContain('relation "notes" already exists');
+        } finally {
+          await db.drop();
+        }
+      },
+      { timeout: 60_000 },
+    );
+
     test(
       "applied by `bunx drizzle-kit migrate`, berth's `migrate status` says up to date",
       async () => {
