@@ -4,7 +4,6 @@ import type { Config } from "../../config";
 import type { Listener } from "../../lifecycle/shutdown";
 import { processMetrics } from "../../monitoring/metrics/process";
 import { createRegistry } from "../../monitoring/metrics/registry";
-import { createSentryReporter } from "../../monitoring/sentry-bun";
 import { bootService, logStartup } from "../boot";
 import { exitOnStopSignals } from "../signals";
 
@@ -21,7 +20,10 @@ const listener = (name: string, server: Server<undefined>): Listener => ({
  */
 export const serveWithBun = async (config: Config, { applyMigrations }: { applyMigrations: boolean }) => {
   // Sentry first, so it is initialised before anything it should see; off without SENTRY_DSN.
-  const reporter = createSentryReporter(config.sentry);
+  // Loaded only then: importing the SDK alone costs a few hundred ms of every cold start.
+  const reporter = config.sentry.dsn
+    ? (await import("../../monitoring/sentry-bun")).createSentryReporter(config.sentry)
+    : undefined;
   const metrics = createRegistry();
   processMetrics(metrics);
   const service = await bootService(config, {
