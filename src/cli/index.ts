@@ -1,6 +1,6 @@
 import pkg from "../../package.json";
 import { ConfigError, type Env, loadConfig } from "../config";
-import { databaseMessage } from "../db/migrations/errors";
+import { databaseMessage } from "../db/errors";
 import { parseCommand, USAGE, UsageError } from "./args";
 import { migrateCommand } from "./migrate";
 import { tokenCommand } from "./token";

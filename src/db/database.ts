@@ -1,5 +1,5 @@
-import { DrizzleQueryError, sql } from "drizzle-orm";
-import { DatabaseUnavailableError, isDatabaseUnavailable } from "./errors";
+import { sql } from "drizzle-orm";
+import { DatabaseUnavailableError, databaseMessage, isDatabaseUnavailable } from "./errors";
 import type { Database, DatabaseKind, Orm } from "./types";
 
 /** Rejects with DatabaseUnavailableError once `ms` passes; the work itself is abandoned, not awaited. */
@@ -18,10 +18,6 @@ export const withDeadline = <T>(work: PromiseLike<T>, ms: number, what: string):
     );
   });
 
-// Drizzle's "Failed query: <sql>" names the statement; the driver's error under it says why.
-const reason = (error: unknown) =>
-  (error instanceof DrizzleQueryError && error.cause instanceof Error ? error.cause : (error as Error)).message;
-
 /** Wraps a driver-specific Drizzle instance in the shared Database contract. */
 export const createDatabase = (options: {
   kind: DatabaseKind;
@@ -35,7 +31,7 @@ export const createDatabase = (options: {
       return await withDeadline(work(orm), timeoutMs, "database query");
     } catch (error) {
       if (isDatabaseUnavailable(error) && !(error instanceof DatabaseUnavailableError)) {
-        throw new DatabaseUnavailableError(`database unavailable: ${reason(error)}`, { cause: error });
+        throw new DatabaseUnavailableError(`database unavailable: ${databaseMessage(error)}`, { cause: error });
       }
       throw error;
     }

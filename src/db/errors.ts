@@ -1,3 +1,6 @@
+import { DrizzleQueryError } from "drizzle-orm";
+import { causeChain, errorCode, SOCKET_ERROR_CODES } from "../errors/network";
+
 /** The database could not be reached or did not answer in time; the API answers 503 for it. */
 export class DatabaseUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -6,13 +9,8 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
-const NETWORK_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EPIPE",
-  "ENOTFOUND",
-  "EAI_AGAIN",
+const NETWORK_CODES = new Set<string>([
+  ...SOCKET_ERROR_CODES,
   "EHOSTUNREACH",
   "ENETUNREACH",
   "CONNECT_TIMEOUT",
@@ -27,11 +25,23 @@ const NETWORK_CODES = new Set([
 const UNAVAILABLE_SQLSTATES = /^(08...|57P01|57P02|57P03|53300|57014)$/;
 
 /** True when an error means "the database is not there right now" rather than "the query is wrong". */
-export const isDatabaseUnavailable = (error: unknown): boolean => {
-  if (error instanceof DatabaseUnavailableError) return true;
-  if (!(error instanceof Error)) return false;
-  const { code, errno } = error as { code?: unknown; errno?: unknown };
-  if (typeof code === "string" && (NETWORK_CODES.has(code) || UNAVAILABLE_SQLSTATES.test(code))) return true;
-  if (typeof errno === "string" && NETWORK_CODES.has(errno)) return true;
-  return error.cause !== undefined && error.cause !== error && isDatabaseUnavailable(error.cause);
+export const isDatabaseUnavailable = (error: unknown): boolean =>
+  causeChain(error).some((link) => {
+    if (link instanceof DatabaseUnavailableError) return true;
+    const code = errorCode(link);
+    return code !== undefined && (NETWORK_CODES.has(code) || UNAVAILABLE_SQLSTATES.test(code));
+  });
+
+/**
+ * The database's own words for a failure: drizzle wraps driver errors in "Failed query: <sql>",
+ * which names the statement but hides why it failed.
+ */
+export const databaseMessage = (error: unknown): string => {
+  let current = error;
+  while (current instanceof DrizzleQueryError && current.cause) current = current.cause;
+  if (!(current instanceof Error)) return String(current);
+  const code = (current as { code?: unknown }).code;
+  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)
+    ? `${current.message} (SQLSTATE ${code})`
+    : current.message;
 };

@@ -1,19 +1,5 @@
-import { DrizzleQueryError } from "drizzle-orm";
+import { databaseMessage } from "../errors";
 import type { MigrationStatus } from "./status";
-
-/**
- * The database's own words for a failure: drizzle wraps driver errors in "Failed query: <sql>",
- * which names the statement but hides why it failed.
- */
-export const databaseMessage = (error: unknown): string => {
-  let current = error;
-  while (current instanceof DrizzleQueryError && current.cause) current = current.cause;
-  if (!(current instanceof Error)) return String(current);
-  const code = (current as { code?: unknown }).code;
-  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)
-    ? `${current.message} (SQLSTATE ${code})`
-    : current.message;
-};
 
 /** A migration failed; everything in its run was rolled back and the ledger is unchanged. */
 export class MigrationFailedError extends Error {

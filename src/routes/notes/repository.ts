@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { type NoteRow, notes } from "../../db/schema";
 import type { Database, Orm } from "../../db/types";
 
@@ -58,15 +58,15 @@ export const notesRepository = (db: Database) => ({
         .where(
           and(
             eq(notes.ownerId, ownerId),
+            // A row comparison is one index range condition: the scan starts at the cursor.
             after
-              ? or(
-                  lt(notes.createdAt, after.createdAt),
-                  and(eq(notes.createdAt, after.createdAt), lt(notes.id, after.id)),
-                )
+              ? sql`(${notes.createdAt}, ${notes.id}) < (${after.createdAt.toISOString()}, ${after.id})`
               : undefined,
           ),
         )
-        .orderBy(desc(notes.createdAt), desc(notes.id))
+        // NULLS LAST as in notes_owner_created_idx: plain DESC means NULLS FIRST, which that index
+        // cannot serve, and Postgres would sort every one of the owner's notes for each page.
+        .orderBy(sql`${notes.createdAt} desc nulls last`, sql`${notes.id} desc nulls last`)
         .limit(limit + 1),
     ),
 

@@ -1,7 +1,7 @@
 import pkg from "../../../package.json";
 import { parseCommand, UsageError } from "../../cli/args";
 import { ConfigError, loadConfig } from "../../config";
-import { databaseMessage } from "../../db/migrations/errors";
+import { databaseMessage } from "../../db/errors";
 import { serveWithNode } from ".";
 
 const USAGE = `berth on Node — serves the API and ops servers
