@@ -29,6 +29,16 @@ describe("HS256 verifier", () => {
     expect(Math.abs(user.expiresAt.getTime() - (now() + 600) * 1000)).toBeLessThan(5_000);
   });
 
+  test("a recently verified token is remembered only until exp plus the tolerance", async () => {
+    const fresh = createTokenVerifier({ secret: SECRET });
+    // Valid for about one more second: exp lies just inside the clock tolerance.
+    const token = await sign({ sub: "brief", exp: now() - CLOCK_TOLERANCE_S + 1 });
+    expect((await fresh(token)).id).toBe("brief");
+    expect((await fresh(token)).id).toBe("brief");
+    await Bun.sleep(2_100);
+    expect(await rejection(fresh, token)).toBe("token expired");
+  });
+
   test("rejects alg none, however it is spelled", async () => {
     const unsecured = new UnsecuredJWT({ sub: "alice" }).setExpirationTime("1h").encode();
     expect(await rejection(verify, unsecured)).toBe("token algorithm not allowed");

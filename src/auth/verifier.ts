@@ -59,6 +59,11 @@ const reason = (error: unknown) => {
  */
 export const createTokenVerifier = (settings: AuthSettings): TokenVerifier => {
   const secret = settings.secret ? new TextEncoder().encode(settings.secret) : undefined;
+  // Imported once: handing jose the raw bytes would import the key again on every request.
+  const hmacKey = secret
+    ? crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, ["verify"])
+    : undefined;
+  const recent = verifiedTokens();
   const jwks = settings.jwksUrl
     ? createRemoteJWKSet(new URL(settings.jwksUrl), {
         cooldownDuration: settings.jwksCooldownMs ?? 30_000,
@@ -74,11 +79,16 @@ export const createTokenVerifier = (settings: AuthSettings): TokenVerifier => {
   };
 
   return async (token) => {
+    const known = recent.get(token);
+    if (known) return known;
     let payload: JWTPayload;
     try {
       const alg = headerAlg(token);
-      if (alg === "HS256" && secret) {
-        ({ payload } = await jwtVerify(token, secret, { ...options, algorithms: ["HS256"] }));
+      if (alg === "HS256" && hmacKey) {
+        ({ payload } = await jwtVerify(token, await hmacKey, { ...options, algorithms: ["HS256"] }));
+        const user = toUser(payload);
+        recent.add(token, user);
+        return user;
       } else if (jwks && alg && JWKS_ALGORITHMS.includes(alg)) {
         ({ payload } = await jwtVerify(token, jwks, { ...options, algorithms: JWKS_ALGORITHMS }));
       } else {
@@ -88,8 +98,38 @@ export const createTokenVerifier = (settings: AuthSettings): TokenVerifier => {
       if (error instanceof UnauthorizedError) throw error;
       throw new UnauthorizedError(reason(error));
     }
-    if (typeof payload.sub !== "string" || !payload.sub) throw new UnauthorizedError("token claim 'sub' is invalid");
-    return { id: payload.sub, issuer: payload.iss, expiresAt: new Date((payload.exp as number) * 1000) };
+    return toUser(payload);
+  };
+};
+
+const toUser = (payload: JWTPayload): AuthUser => {
+  if (typeof payload.sub !== "string" || !payload.sub) throw new UnauthorizedError("token claim 'sub' is invalid");
+  return { id: payload.sub, issuer: payload.iss, expiresAt: new Date((payload.exp as number) * 1000) };
+};
+
+const RECENT_MAX = 10_000;
+const RECENT_TTL_MS = 60_000;
+
+/**
+ * HS256 tokens verified in the last minute, so a client's repeated requests skip the HMAC. Only
+ * for the shared secret, which cannot rotate under a running process (JWKS keys can); an entry
+ * never outlives the token's `exp` plus the clock tolerance.
+ */
+const verifiedTokens = () => {
+  const entries = new Map<string, { user: AuthUser; until: number }>();
+  return {
+    get(token: string): AuthUser | undefined {
+      const entry = entries.get(token);
+      if (!entry) return undefined;
+      if (entry.until > Date.now()) return entry.user;
+      entries.delete(token);
+      return undefined;
+    },
+    add(token: string, user: AuthUser) {
+      if (entries.size >= RECENT_MAX) entries.delete(entries.keys().next().value as string);
+      const until = Math.min(Date.now() + RECENT_TTL_MS, user.expiresAt.getTime() + CLOCK_TOLERANCE_S * 1000);
+      entries.set(token, { user, until });
+    },
   };
 };
 
