@@ -34,7 +34,8 @@ describe("Prometheus metrics on the ops server", () => {
         APP_MODE: "test",
         OPS_TOKEN,
         SENTRY_DEBUG_ROUTE: "true",
-        ...(database ? { DATABASE_URL: database.url } : { PGLITE_DIR: "memory://" }),
+        // PGlite's WebAssembly heap alone holds a few hundred MiB: give the memory check room there.
+        ...(database ? { DATABASE_URL: database.url } : { PGLITE_DIR: "memory://", HEALTH_MEMORY_LIMIT_MB: "4096" }),
         ...(redis ? { REDIS_URL: redis } : {}),
       },
       { args: ["--apply-migrations"] },
