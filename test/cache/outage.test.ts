@@ -2,9 +2,9 @@ import { describe, expect, test } from "bun:test";
 import { type Cache, CacheUnavailableError } from "../../src/cache/types";
 import { freePort } from "../support/process";
 import { serviceUrl } from "../support/services";
+import { startTcpProxy } from "../support/tcp-proxy";
 import { startUpstashServer, type UpstashServer } from "../support/upstash-server";
 import { cacheFromEnv } from "./backends";
-import { startTcpProxy } from "./tcp-proxy";
 
 const TIMEOUT_MS = 250;
 // Generous for a shared, noisy machine; a wedged call would wait seconds or forever.
@@ -96,13 +96,13 @@ describe("redis cache while Redis is unreachable", () => {
   test(
     "a server that accepts and never answers: every call is bounded across several dials",
     async () => {
-      const blackhole = await startTcpProxy();
-      const cache = cacheFromEnv({ ...env, REDIS_URL: blackhole.url("redis") });
+      const blackhole = await startTcpProxy({});
+      const cache = cacheFromEnv({ ...env, REDIS_URL: `redis://${blackhole.address}` });
       try {
         await expectConcurrentCallsBounded(cache);
         // Long enough for a dial to time out, the redial pause to pass and another dial to start.
         await expectFailsFastThroughout(cache, 2500);
-        expect(blackhole.accepted()).toBeGreaterThanOrEqual(2);
+        expect(blackhole.stats.connections).toBeGreaterThanOrEqual(2);
       } finally {
         await cache.close();
         await blackhole.close();
@@ -121,13 +121,13 @@ describe("redis cache recovers without a restart", () => {
   test(
     "Redis goes away (connections reset, port closed) and comes back",
     async () => {
-      const proxy = await startTcpProxy(target);
-      const cache = cacheFromEnv({ ...env, REDIS_URL: proxy.url("redis") });
+      const proxy = await startTcpProxy({ target });
+      const cache = cacheFromEnv({ ...env, REDIS_URL: `redis://${proxy.address}` });
       try {
         await expectRecovers(cache);
-        await proxy.close();
+        await proxy.setMode("closed");
         await expectFailsFastThroughout(cache, 1500);
-        await proxy.reopen();
+        await proxy.setMode("forward");
         await expectRecovers(cache);
       } finally {
         await cache.close();
@@ -140,18 +140,18 @@ describe("redis cache recovers without a restart", () => {
   test(
     "an established connection goes silent: calls stay bounded and a new connection heals it",
     async () => {
-      const proxy = await startTcpProxy(target);
-      const cache = cacheFromEnv({ ...env, REDIS_URL: proxy.url("redis") });
+      const proxy = await startTcpProxy({ target });
+      const cache = cacheFromEnv({ ...env, REDIS_URL: `redis://${proxy.address}` });
       try {
         await expectRecovers(cache);
-        const dialled = proxy.accepted();
-        proxy.blackhole();
+        const dialled = proxy.stats.connections;
+        await proxy.setMode("blackhole");
         await expectConcurrentCallsBounded(cache);
         await expectFailsFastThroughout(cache, 2000);
-        proxy.forward();
+        await proxy.setMode("forward");
         await expectRecovers(cache);
         // Healed by dialling again, not by the silent connection waking up.
-        expect(proxy.accepted()).toBeGreaterThan(dialled);
+        expect(proxy.stats.connections).toBeGreaterThan(dialled);
       } finally {
         await cache.close();
         await proxy.close();
@@ -185,8 +185,8 @@ describe("upstash cache while its endpoint is unreachable", () => {
   test(
     "a server that accepts and never answers: every call is bounded",
     async () => {
-      const blackhole = await startTcpProxy();
-      const cache = cacheFromEnv(upstashEnv(blackhole.url("http")));
+      const blackhole = await startTcpProxy({});
+      const cache = cacheFromEnv(upstashEnv(`http://${blackhole.address}`));
       try {
         await expectConcurrentCallsBounded(cache);
         await expectFailsFastThroughout(cache, 1500);

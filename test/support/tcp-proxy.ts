@@ -5,6 +5,8 @@ import { type AddressInfo, createServer, connect as netConnect, type Socket } fr
  * - `closed`: the database is down: new connections are refused, open ones are reset.
  * - `blackhole`: a partition: connections are accepted but nothing is forwarded either way, and
  *   bytes sent meanwhile are lost (so a connection that lived through it stays out of step).
+ * `closed` stops listening and `forward`/`blackhole` listen again on the same port, so a client
+ * can be pointed at the proxy once and see its service go away and come back.
  */
 export type ProxyMode = "forward" | "closed" | "blackhole";
 
@@ -33,7 +35,9 @@ export interface TcpProxy {
 }
 
 export interface TcpProxyOptions {
-  target: { host: string; port: number };
+  /** Without one the proxy is a server that accepts and never answers (mode `blackhole`). */
+  target?: { host: string; port: number };
+  /** Defaults to `forward`, or `blackhole` without a target. */
   mode?: ProxyMode;
   delayMs?: number;
   /** Sees every forwarded chunk, with the id of its connection; for protocol-level counting. */
@@ -51,13 +55,19 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * const proxy = await startTcpProxy({ target: { host: "127.0.0.1", port: 5432 } });
  * const url = `postgres://postgres@${proxy.address}/db`;
  * await proxy.setMode("blackhole");
+ * const silent = await startTcpProxy({}); // accepts every connection, never answers
  */
 export const startTcpProxy = async ({
   target,
-  mode: initialMode = "forward",
+  mode: initialMode = target ? "forward" : "blackhole",
   delayMs: initialDelay = 0,
   tap,
 }: TcpProxyOptions): Promise<TcpProxy> => {
+  // Without a target there is nowhere to forward to; say so rather than silently swallow.
+  const canEnter = (next: ProxyMode) => {
+    if (next === "forward" && !target) throw new Error("a tcp proxy without a target cannot forward");
+  };
+  canEnter(initialMode);
   let mode = initialMode;
   let delayMs = initialDelay;
   let nextId = 0;
@@ -100,7 +110,7 @@ export const startTcpProxy = async ({
     client.once("close", () => stats.active--);
     client.on("error", () => client.destroy());
     track(client);
-    if (mode === "blackhole") {
+    if (mode === "blackhole" || !target) {
       // Accepted, never forwarded: the client waits for an answer that never comes.
       client.on("data", () => {});
       return;
@@ -139,6 +149,7 @@ export const startTcpProxy = async ({
     },
     stats,
     async setMode(next) {
+      canEnter(next);
       mode = next;
       if (next === "closed") {
         for (const socket of open) socket.resetAndDestroy();
