@@ -26,23 +26,14 @@ const parseLatency = (text: string, label: string) => {
   return match[2] === "us" ? value / 1000 : match[2] === "s" ? value * 1000 : value;
 };
 
-// Stops each thread after its share of `max` responses, so a run can be bounded by count.
-const stopAfterScript = (perThread: number) => `
-local count = 0
-response = function(status, headers, body)
-  count = count + 1
-  if count >= ${perThread} then wrk.thread:stop() end
-end
-`;
-
 const headerScript = (headers: Record<string, string>) =>
   Object.entries(headers)
     .map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`)
     .join("\n");
 
 /**
- * Runs wrk on core 1 against `url` for `seconds` (or until `maxRequests` responses), bounded
- * by a hard timeout; parses throughput, latency percentiles and errors.
+ * Runs wrk on core 1 against `url` for `seconds`, bounded by a hard timeout; parses throughput,
+ * latency percentiles and errors.
  */
 export const wrk = async (
   url: string,
@@ -50,11 +41,10 @@ export const wrk = async (
     seconds,
     connections = 64,
     headers = {},
-    maxRequests,
-  }: { seconds: number; connections?: number; headers?: Record<string, string>; maxRequests?: number },
+  }: { seconds: number; connections?: number; headers?: Record<string, string> },
 ): Promise<WrkResult> => {
   const script = join(tmpdir(), `berth-wrk-${process.pid}-${Math.random().toString(36).slice(2)}.lua`);
-  writeFileSync(script, `${headerScript(headers)}\n${maxRequests ? stopAfterScript(Math.ceil(maxRequests)) : ""}`);
+  writeFileSync(script, headerScript(headers));
   const proc = Bun.spawn(
     [...pinTo(1), "wrk", "-t1", `-c${connections}`, `-d${seconds}s`, "--latency", "-s", script, url],
     { stdout: "pipe", stderr: "pipe", timeout: (seconds + 30) * 1000 },
@@ -71,4 +61,32 @@ export const wrk = async (
   const errors = socketErrors ? socketErrors.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0;
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(text)?.[1] ?? 0);
   return { requests, rps, p50Ms: parseLatency(text, "50"), p99Ms: parseLatency(text, "99"), errors, non2xx };
+};
+
+/**
+ * Sends at least `requests` requests in short wrk runs (wrk itself can only stop on time), within
+ * `maxSeconds`; resolves with how many were sent.
+ */
+export const wrkRequests = async (
+  url: string,
+  {
+    requests,
+    connections = 64,
+    headers = {},
+    chunkSeconds = 2,
+    maxSeconds = 300,
+  }: {
+    requests: number;
+    connections?: number;
+    headers?: Record<string, string>;
+    chunkSeconds?: number;
+    maxSeconds?: number;
+  },
+) => {
+  let sent = 0;
+  const deadline = Date.now() + maxSeconds * 1000;
+  while (sent < requests && Date.now() < deadline) {
+    sent += (await wrk(url, { seconds: chunkSeconds, connections, headers })).requests;
+  }
+  return sent;
 };

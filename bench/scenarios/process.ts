@@ -7,7 +7,7 @@ import type { Row } from "../report";
 import { median, type Settings } from "../settings";
 import { type BenchDatabase, benchToken, serviceEnv, startService } from "../setup";
 import { ROOT, spawnServer } from "../spawn";
-import { wrk } from "../wrk";
+import { wrk, wrkRequests } from "../wrk";
 
 const entry = [process.execPath, `${ROOT}/src/index.ts`, "serve"];
 const MB = 1024 * 1024;
@@ -110,9 +110,15 @@ export const b6 = async (s: Settings, db: BenchDatabase): Promise<Row[]> => {
   try {
     await Bun.sleep(1000);
     const idle = service.rss();
-    await wrk(url, { seconds: 60, connections: s.connections, headers, maxRequests: s.memoryRequests / 10 });
+    const chunkSeconds = Math.max(1, s.seconds / 2);
+    await wrkRequests(url, { requests: s.memoryRequests / 10, connections: s.connections, headers, chunkSeconds });
     const warm = service.rss();
-    const run = await wrk(url, { seconds: 120, connections: s.connections, headers, maxRequests: s.memoryRequests });
+    const sent = await wrkRequests(url, {
+      requests: s.memoryRequests,
+      connections: s.connections,
+      headers,
+      chunkSeconds,
+    });
     await Bun.sleep(500);
     const after = service.rss();
     const growth = (after - warm) / warm;
@@ -129,7 +135,7 @@ export const b6 = async (s: Settings, db: BenchDatabase): Promise<Row[]> => {
       },
       {
         id: "B6",
-        scenario: `RSS growth over ${run.requests.toLocaleString("en-US")} requests`,
+        scenario: `RSS growth over ${sent.toLocaleString("en-US")} requests`,
         value: after / MB,
         baseline: warm / MB,
         unit: "MB",

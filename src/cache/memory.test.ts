@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { memoryCache } from "./memory";
+import { CacheUnavailableError } from "./types";
 
 /** A clock the test moves by hand, so expiry is exact and instant. */
 const manualClock = () => {
@@ -76,10 +77,10 @@ describe("memory cache", () => {
     expect(await cache.increment("hits", 1000)).toEqual({ count: 1, resetMs: 1000 });
   });
 
-  test("close empties it", async () => {
+  test("close empties it; later calls fail as unavailable, like a remote backend's", async () => {
     const cache = memoryCache();
     await cache.set("k", "v", 60_000);
     await cache.close();
-    expect(await cache.get("k")).toBeNull();
+    await expect(cache.get("k")).rejects.toBeInstanceOf(CacheUnavailableError);
   });
 });

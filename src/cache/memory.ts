@@ -1,4 +1,4 @@
-import type { Cache } from "./types";
+import { type Cache, CacheUnavailableError } from "./types";
 
 interface Entry {
   value: string;
@@ -31,23 +31,34 @@ export const memoryCache = ({ maxEntries = 10_000, now = () => Date.now() } = {}
     }
   };
 
+  // The same contract as a remote backend: after close, every call fails as unavailable.
+  let closed = false;
+  const open = (op: string) => {
+    if (closed) throw new CacheUnavailableError(`cache ${op} after close`);
+  };
+
   return {
     backend: "memory",
     async get(key) {
+      open("get");
       return live(key)?.value ?? null;
     },
     async set(key, value, ttlMs) {
+      open("set");
       put(key, value, ttlMs);
     },
     async add(key, value, ttlMs) {
+      open("add");
       if (live(key)) return false;
       put(key, value, ttlMs);
       return true;
     },
     async delete(key) {
+      open("delete");
       entries.delete(key);
     },
     async increment(key, windowMs) {
+      open("increment");
       const entry = live(key);
       if (!entry) {
         put(key, "1", windowMs);
@@ -57,6 +68,7 @@ export const memoryCache = ({ maxEntries = 10_000, now = () => Date.now() } = {}
       return { count: Number(entry.value), resetMs: entry.expiresAt - now() };
     },
     async close() {
+      closed = true;
       entries.clear();
     },
   };

@@ -48,7 +48,7 @@ describe("bench harness", () => {
         const file = /results: (\S+\.json)/.exec(stdout)?.[1];
         expect(file && existsSync(file)).toBe(true);
         const results = JSON.parse(readFileSync(file as string, "utf8")) as { rows: { id: string; value: number }[] };
-        expect(results.rows.length).toBe(9);
+        expect(results.rows.length).toBe(10);
         for (const row of results.rows) expect(Number.isFinite(row.value) && row.value >= 0).toBe(true);
       },
       { timeout: 240_000 },
