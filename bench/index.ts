@@ -39,11 +39,17 @@ const scenarios: [string[], (db: Awaited<ReturnType<typeof createBenchDatabase>>
 const started = Date.now();
 const db = await createBenchDatabase();
 const rows: Row[] = [];
+const failures: string[] = [];
 try {
   for (const [ids, run] of scenarios) {
     if (only && !ids.some((id) => only.has(id))) continue;
     const t0 = Date.now();
-    rows.push(...[await run(db)].flat());
+    try {
+      rows.push(...[await run(db)].flat());
+    } catch (error) {
+      // One broken scenario must not cost the others' numbers; the run still fails at the end.
+      failures.push(`${ids.join("+")}: ${(error as Error).message}`);
+    }
     console.error(`${ids.join("+")} done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
 } finally {
@@ -64,3 +70,7 @@ writeFileSync(
   ),
 );
 console.log(`results: ${file}`);
+if (failures.length) {
+  console.error(`scenarios that could not run:\n${failures.join("\n")}`);
+  process.exit(1);
+}

@@ -46,7 +46,17 @@ export const wrk = async (
   const script = join(tmpdir(), `berth-wrk-${process.pid}-${Math.random().toString(36).slice(2)}.lua`);
   writeFileSync(script, headerScript(headers));
   const proc = Bun.spawn(
-    [...pinTo(1), "wrk", "-t1", `-c${connections}`, `-d${seconds}s`, "--latency", "-s", script, url],
+    [
+      ...pinTo(1),
+      "wrk",
+      "-t1",
+      `-c${connections}`,
+      `-d${Math.max(1, Math.round(seconds))}s`,
+      "--latency",
+      "-s",
+      script,
+      url,
+    ],
     { stdout: "pipe", stderr: "pipe", timeout: (seconds + 30) * 1000 },
   );
   const [text, err, code] = await Promise.all([

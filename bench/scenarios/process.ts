@@ -110,7 +110,7 @@ export const b6 = async (s: Settings, db: BenchDatabase): Promise<Row[]> => {
   try {
     await Bun.sleep(1000);
     const idle = service.rss();
-    const chunkSeconds = Math.max(1, s.seconds / 2);
+    const chunkSeconds = Math.max(1, Math.round(s.seconds / 2));
     await wrkRequests(url, { requests: s.memoryRequests / 10, connections: s.connections, headers, chunkSeconds });
     const warm = service.rss();
     const sent = await wrkRequests(url, {
