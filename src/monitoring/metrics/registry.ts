@@ -24,6 +24,8 @@ export const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
 
 export interface Counter {
   inc(labels?: Labels, by?: number): void;
+  /** The series of one label set, looked up once: for callers that count the same set often. */
+  with(labels: Labels): { inc(by?: number): void };
 }
 export interface Gauge {
   set(labels: Labels | undefined, value: number): void;
@@ -32,6 +34,8 @@ export interface Gauge {
 }
 export interface Histogram {
   observe(labels: Labels | undefined, value: number): void;
+  /** The series of one label set, looked up once (see `Counter.with`). */
+  with(labels: Labels): { observe(value: number): void };
 }
 
 const escapeLabel = (value: string) => value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
@@ -66,16 +70,21 @@ export const createRegistry = () => {
     return f;
   };
 
-  // Label sets are normalised to the declared names, so a typo cannot create a new series.
+  // Label sets are normalised to the declared names, so a typo cannot create a new series. The
+  // key is built from the values alone (this runs for every request); names are checked when a
+  // series is first seen, or when a label set carries more names than were declared.
   const seriesOf = (f: Family, labels: Labels = {}) => {
-    const ordered: Labels = {};
-    for (const key of f.labelNames) ordered[key] = labels[key] ?? "";
-    for (const key of Object.keys(labels)) {
-      if (!f.labelNames.includes(key)) throw new Error(`metric ${f.name} has no label ${key}`);
-    }
-    const key = JSON.stringify(ordered);
+    let key = "";
+    for (const name of f.labelNames) key += `${labels[name] ?? ""}\u0000`;
     let s = f.series.get(key);
+    if (!s || Object.keys(labels).length > f.labelNames.length) {
+      for (const name of Object.keys(labels)) {
+        if (!f.labelNames.includes(name)) throw new Error(`metric ${f.name} has no label ${name}`);
+      }
+    }
     if (!s) {
+      const ordered: Labels = {};
+      for (const name of f.labelNames) ordered[name] = labels[name] ?? "";
       s = { labels: ordered, value: 0 };
       if (f.kind === "histogram") {
         s.buckets = f.bounds.map(() => 0);
@@ -108,10 +117,15 @@ export const createRegistry = () => {
   return {
     counter(name: string, help: string, labelNames: readonly string[] = []): Counter {
       const f = family(name, help, "counter", labelNames, []);
+      const add = (s: Series, by: number) => {
+        if (by < 0) throw new Error(`counter ${name} cannot decrease`);
+        s.value += by;
+      };
       return {
-        inc: (labels, by = 1) => {
-          if (by < 0) throw new Error(`counter ${name} cannot decrease`);
-          seriesOf(f, labels).value += by;
+        inc: (labels, by = 1) => add(seriesOf(f, labels), by),
+        with: (labels) => {
+          const s = seriesOf(f, labels);
+          return { inc: (by = 1) => add(s, by) };
         },
       };
     },
@@ -132,13 +146,17 @@ export const createRegistry = () => {
     ): Histogram {
       const bounds = [...buckets].sort((a, b) => a - b);
       const f = family(name, help, "histogram", labelNames, bounds);
+      const record = (s: Series, value: number) => {
+        const index = bounds.findIndex((bound) => value <= bound);
+        if (index >= 0 && s.buckets) s.buckets[index] = (s.buckets[index] ?? 0) + 1;
+        s.value += 1;
+        s.sum = (s.sum ?? 0) + value;
+      };
       return {
-        observe: (labels, value) => {
+        observe: (labels, value) => record(seriesOf(f, labels), value),
+        with: (labels) => {
           const s = seriesOf(f, labels);
-          const index = bounds.findIndex((bound) => value <= bound);
-          if (index >= 0 && s.buckets) s.buckets[index] = (s.buckets[index] ?? 0) + 1;
-          s.value += 1;
-          s.sum = (s.sum ?? 0) + value;
+          return { observe: (value) => record(s, value) };
         },
       };
     },
