@@ -75,19 +75,43 @@ const serializeError = (error: Error, mask: (s: string) => string, depth = 0): F
   };
 };
 
+// Field names come from code, so there are few; each is tested against SECRET_KEYS once.
+const secretKeys = new Map<string, boolean>();
+const isSecretKey = (key: string) => {
+  let secret = secretKeys.get(key);
+  if (secret === undefined) {
+    secret = SECRET_KEYS.test(key);
+    if (secretKeys.size < 1000) secretKeys.set(key, secret);
+  }
+  return secret;
+};
+
 const sanitize = (value: unknown, mask: (s: string) => string, key = ""): unknown => {
   if (value === undefined || value === null || typeof value === "number" || typeof value === "boolean") return value;
-  if (typeof value === "string") return key && SECRET_KEYS.test(key) ? "***" : mask(value);
+  if (typeof value === "string") return key && isSecretKey(key) ? "***" : mask(value);
   if (value instanceof Error) return serializeError(value, mask);
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map((v) => sanitize(v, mask));
-  if (typeof value === "object") {
-    // A loop, not entries/map/fromEntries: this runs for every log line of every request.
-    const out: Fields = {};
-    for (const k in value as Fields) out[k] = sanitize((value as Fields)[k], mask, k);
-    return out;
-  }
+  if (typeof value === "object") return sanitizeInto({}, value as Fields, mask);
   return value;
+};
+
+// A loop, not entries/map/fromEntries: this runs for every log line of every request.
+const sanitizeInto = (out: Fields, fields: Fields, mask: (s: string) => string) => {
+  for (const k in fields) out[k] = sanitize(fields[k], mask, k);
+  return out;
+};
+
+// Many lines share a millisecond under load; the ISO string is built once per millisecond.
+let lastMs = Number.NaN;
+let lastIso = "";
+const isoNow = () => {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastIso = new Date(now).toISOString();
+  }
+  return lastIso;
 };
 
 const COLORS: Record<string, string> = { debug: "\x1b[90m", info: "\x1b[36m", warn: "\x1b[33m", error: "\x1b[31m" };
@@ -111,11 +135,12 @@ export const createLogger = (options: LoggerOptions): Logger => {
   const threshold = levels.indexOf(level);
   const emit = (lvl: Exclude<Level, "silent">, msg: string, extra: Fields = {}) => {
     if (levels.indexOf(lvl) < threshold) return;
-    const record = sanitize({ ...fields, ...extra }, mask) as Fields;
     if (format === "json") {
-      write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg: mask(msg), ...record }));
+      const line: Fields = { time: isoNow(), level: lvl, msg: mask(msg) };
+      write(JSON.stringify(sanitizeInto(sanitizeInto(line, fields, mask), extra, mask)));
       return;
     }
+    const record = sanitizeInto(sanitizeInto({}, fields, mask), extra, mask);
     // A stack reads better on lines of its own than as one escaped value.
     const stack = (record.error as { stack?: unknown } | undefined)?.stack;
     const pairs = Object.entries(record)
