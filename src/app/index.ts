@@ -1,7 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
-import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { authenticate, requireUser } from "../auth/middleware";
 import type { TokenVerifier } from "../auth/verifier";
@@ -13,9 +12,8 @@ import { probeRoutes } from "../health/routes";
 import { idempotency } from "../idempotency";
 import type { Lifecycle } from "../lifecycle/state";
 import type { Logger } from "../monitoring/logger";
-import { httpMetrics } from "../monitoring/metrics/http";
 import type { Monitoring } from "../monitoring/reporter";
-import { requestLog } from "../monitoring/request-log";
+import { requestFrame } from "../monitoring/request-frame";
 import { requestScope } from "../monitoring/request-scope";
 import { rateLimit } from "../rate-limit";
 import { debugSentryRoutes } from "../routes/debug-sentry";
@@ -62,11 +60,13 @@ export const createApp = (deps: AppDeps) => {
   // The isolation scope comes first, so everything after it (auth's user id included) lands in
   // this request's scope, and every 5xx is seen once, after the error mapper answered.
   if (reporter) app.use(requestScope(reporter));
-  if (metrics) app.use(httpMetrics(metrics));
-  app.use(requestId({ generator: () => crypto.randomUUID() }));
-  app.use(requestLog(logger));
+  app.use(requestFrame({ logger, metrics }));
   app.use(secureHeaders());
   if (config.corsOrigins.length) app.use(cors({ origin: [...config.corsOrigins], credentials: false }));
+  // Probes answer here, before authentication and rate limiting: orchestrators carry no token and
+  // must never be throttled into restarting a healthy machine. Hono stops at the first handler
+  // that answers, so nothing registered below runs for them.
+  const probed = app.route("/", probeRoutes(deps));
   // Rate limiting keys by the verified user, so authentication comes first; both run before the
   // body is read, so a throttled client costs no body buffering.
   app.use(authenticate({ verify: deps.verify, onUser: reporter && ((user) => reporter.setUser(user.id)) }));
@@ -84,10 +84,7 @@ export const createApp = (deps: AppDeps) => {
   app.use("/v1/*", requireUser());
 
   const notes = notesService(notesRepository(deps.db), deps.cache, config.cache.noteTtlMs, logger);
-  const routes = app
-    .route("/", probeRoutes(deps))
-    .route("/", meRoutes())
-    .route("/", notesRoutes(notes, idempotency(deps.db)));
+  const routes = probed.route("/", meRoutes()).route("/", notesRoutes(notes, idempotency(deps.db)));
   if (config.sentry.debugRoute) app.route("/", debugSentryRoutes());
 
   documentApi(app, config);

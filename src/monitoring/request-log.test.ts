@@ -1,11 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { Hono } from "hono";
-import { requestId } from "hono/request-id";
 import type { AppEnv } from "../app/env";
 import { createLogger } from "./logger";
-import { httpMetrics } from "./metrics/http";
 import { createRegistry } from "./metrics/registry";
-import { requestLog } from "./request-log";
+import { requestFrame } from "./request-frame";
 import { UNMATCHED_ROUTE } from "./route";
 
 // A miniature of the app's middleware order, so the log line and the metrics are checked against
@@ -15,9 +13,7 @@ const miniApp = () => {
   const logger = createLogger({ level: "info", format: "json", write: (l) => lines.push(JSON.parse(l)) });
   const registry = createRegistry();
   const app = new Hono<AppEnv>();
-  app.use(requestId());
-  app.use(httpMetrics(registry));
-  app.use(requestLog(logger));
+  app.use(requestFrame({ logger, metrics: registry }));
   app.use("/v1/*", async (c, next) => {
     if (c.req.header("authorization") !== "Bearer ok") return c.text("no", 401);
     c.set("user", { id: "alice", expiresAt: new Date() });

@@ -1,25 +1,26 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import type { AppEnv } from "../app/env";
 import type { Logger } from "./logger";
 import { networkErrorCode } from "./network-errors";
-import { routeLabel } from "./route";
+import type { Answered } from "./request-frame";
 
 /**
  * One line per request: time, level, requestId, method, route pattern, status, durationMs and
  * userId. A 5xx logs at error level with the error that caused it, so network errors that Sentry
  * drops are still on record.
+ *
+ * @example const log = requestLog(logger); log(c, { route: "/livez", durationMs: 0.2 });
  */
-export const requestLog = (logger: Logger): MiddlewareHandler<AppEnv> =>
-  async function requestLog(c, next) {
-    const started = performance.now();
-    await next();
+export const requestLog =
+  (logger: Logger) =>
+  (c: Context<AppEnv>, { route, durationMs }: Answered) => {
     const status = c.res.status;
     const fields = {
       requestId: c.get("requestId"),
       method: c.req.method,
-      route: routeLabel(c),
+      route,
       status,
-      durationMs: Math.round((performance.now() - started) * 100) / 100,
+      durationMs: Math.round(durationMs * 100) / 100,
       userId: c.get("user")?.id,
     };
     if (status < 500) logger.info("request", fields);

@@ -5,9 +5,6 @@ import type { Cache } from "../cache/types";
 import type { Logger } from "../monitoring/logger";
 import { clientAddress, type TrustProxy } from "./client-address";
 
-/** Probes answer orchestrators, which must never be throttled into restarting a healthy machine. */
-export const RATE_LIMIT_EXEMPT = new Set(["/livez", "/readyz", "/startupz", "/health"]);
-
 const WINDOW_MS = 60_000;
 const OUTAGE_LOG_EVERY_MS = 10_000;
 
@@ -41,7 +38,7 @@ export const rateLimit = ({ cache, limitPerMinute: limit, trustProxy, logger }: 
   };
 
   const middleware: MiddlewareHandler<AppEnv> = async function rateLimit(c, next) {
-    if (limit <= 0 || RATE_LIMIT_EXEMPT.has(c.req.path)) return next();
+    if (limit <= 0) return next();
     const user = c.get("user");
     const key = user ? `ratelimit:v1:user:${user.id}` : `ratelimit:v1:addr:${clientAddress(c, trustProxy)}`;
     let count: number;

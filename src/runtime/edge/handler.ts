@@ -1,6 +1,6 @@
 import { Hono } from "hono";
-import { requestId } from "hono/request-id";
 import { Problem, renderError } from "../../app/problem";
+import { requestFrame } from "../../monitoring/request-frame";
 import { type Bindings, type EdgeService, edgeApp, edgeDatabase, edgeService } from "./service";
 
 /** What the runtime knows about one request beyond the request itself. */
@@ -27,7 +27,7 @@ export interface EdgeHandlerOptions {
 // problem+json naming no variable (the log names them), instead of the runtime's bare 500 page.
 const unavailableApp = () =>
   new Hono()
-    .use(requestId({ generator: () => crypto.randomUUID() }))
+    .use(requestFrame({}))
     .all("*", () => {
       throw new Problem(503, "The service is not configured to run here; its log names the problem.");
     })

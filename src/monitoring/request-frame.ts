@@ -1,0 +1,43 @@
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../app/env";
+import type { Logger } from "./logger";
+import { httpMetrics } from "./metrics/http";
+import type { MetricsRegistry } from "./metrics/registry";
+import { requestLog } from "./request-log";
+import { routeLabel } from "./route";
+
+/** What is known of a request once it has been answered, for its log line and its metrics. */
+export interface Answered {
+  /** Route pattern (`/v1/notes/:id`) or the shared unmatched label. */
+  route: string;
+  durationMs: number;
+}
+
+const HEADER = "X-Request-Id";
+// Hono's `requestId` rule: up to 255 word characters, `-` and `=`; anything else is replaced.
+const WELL_FORMED = /^[\w\-=]{1,255}$/;
+
+/**
+ * Names every request (`c.var.requestId` and the `X-Request-Id` response header, an inbound one
+ * kept when it is well-formed), then, once it is answered, writes its log line and records its
+ * metrics. One layer for the three, because every request pays for each layer it passes.
+ *
+ * @example app.use(requestFrame({ logger, metrics }))
+ */
+export const requestFrame = ({ logger, metrics }: { logger?: Logger; metrics?: MetricsRegistry }) => {
+  const log = logger && requestLog(logger);
+  const record = metrics && httpMetrics(metrics);
+  const middleware: MiddlewareHandler<AppEnv> = async function requestFrame(c, next) {
+    const started = performance.now();
+    const inbound = c.req.raw.headers.get(HEADER);
+    const id = inbound && WELL_FORMED.test(inbound) ? inbound : crypto.randomUUID();
+    c.set("requestId", id);
+    c.header(HEADER, id);
+    await next();
+    if (!log && !record) return;
+    const answered = { route: routeLabel(c), durationMs: performance.now() - started };
+    record?.(c, answered);
+    log?.(c, answered);
+  };
+  return middleware;
+};
