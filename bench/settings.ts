@@ -18,8 +18,8 @@ export interface Settings {
 export const SETTINGS: Record<Settings["name"], Settings> = {
   full: {
     name: "full",
-    rounds: 3,
-    seconds: 5,
+    rounds: 5,
+    seconds: 3,
     warmupSeconds: 2,
     connections: 64,
     memoryRequests: 200_000,

@@ -7,12 +7,15 @@ export interface Target {
   headers?: Record<string, string>;
 }
 
+/** Each target's req/s, one sample per round, in round order. */
+export type Samples = Map<string, number[]>;
+
 /**
  * Warms every target, then alternates them round by round so drift on a shared machine hits
- * all of them alike; resolves with the median req/s of each.
+ * all of them alike; resolves with every round's req/s of each.
  */
-export const alternate = async (s: Settings, targets: Target[]) => {
-  const samples = new Map<string, number[]>(targets.map((t) => [t.label, []]));
+export const alternate = async (s: Settings, targets: Target[]): Promise<Samples> => {
+  const samples: Samples = new Map(targets.map((t) => [t.label, []]));
   const run = (t: Target, seconds: number) =>
     wrk(t.url, { seconds, connections: s.connections, headers: t.headers }).then((r) => {
       if (r.non2xx || r.errors) throw new Error(`${t.label}: ${r.non2xx} non-2xx and ${r.errors} socket errors`);
@@ -23,5 +26,20 @@ export const alternate = async (s: Settings, targets: Target[]) => {
     for (const t of round % 2 ? [...targets].reverse() : targets)
       samples.get(t.label)?.push((await run(t, s.seconds)).rps);
   }
-  return new Map([...samples].map(([label, rps]) => [label, median(rps)]));
+  return samples;
 };
+
+/**
+ * The median of per-round ratios `value / baseline`, where a round's baseline is the best of the
+ * baseline labels in that round. Rounds run seconds apart, so a ratio within one round cancels
+ * the machine's drift that a ratio of two medians would keep.
+ */
+export const roundRatio = (samples: Samples, value: string, baselines: string[]) => {
+  const values = samples.get(value) ?? [];
+  return median(
+    values.map((v, round) => v / Math.max(...baselines.map((label) => samples.get(label)?.[round] ?? Number.NaN))),
+  );
+};
+
+/** The median req/s of one label. */
+export const medianOf = (samples: Samples, label: string) => median(samples.get(label) ?? [Number.NaN]);

@@ -2,11 +2,22 @@ import type { Row } from "../report";
 import type { Settings } from "../settings";
 import { type BenchDatabase, benchToken, startService } from "../setup";
 import { ROOT, spawnServer } from "../spawn";
-import { alternate } from "./compare";
+import { alternate, medianOf, roundRatio } from "./compare";
 import { startSentrySink } from "./sentry-sink";
 
 // Headers that differ per response or are set by Bun itself; the rest are copied to the baseline.
 const PER_RESPONSE = new Set(["date", "content-length", "x-request-id", "content-type"]);
+
+// The middleware layers berth runs for each route (see createApp): the request frame and the
+// security headers for the probes; then authentication, rate limit, body limit, requireUser and
+// the parameter validator for a note. The Hono floor runs as many layers that do nothing.
+const PROBE_LAYERS = 2;
+const NOTE_LAYERS = 7;
+const honoFloor = (env: Record<string, string>) =>
+  spawnServer([process.execPath, `${ROOT}/bench/baselines/hono-floor.ts`], env, { readyPath: "/livez" });
+/** How a Hono floor fared against the same baseline, for a row's notes. */
+const floorNote = (layers: number, ratio: number) =>
+  `Hono alone with ${layers} pass-through layers: ${ratio.toFixed(2)} of the same baseline`;
 
 /** B1: GET /livez through the full stack vs a bare Bun.serve with the same body and headers. */
 export const b1 = async (s: Settings, db: BenchDatabase): Promise<Row> => {
@@ -15,20 +26,26 @@ export const b1 = async (s: Settings, db: BenchDatabase): Promise<Row> => {
     const sample = await fetch(`${service.url}/livez`);
     const body = await sample.text();
     const headers = Object.fromEntries([...sample.headers].filter(([name]) => !PER_RESPONSE.has(name)));
-    const bare = await spawnServer([process.execPath, `${ROOT}/bench/baselines/livez.ts`], {
-      BODY: body,
-      HEADERS: JSON.stringify(headers),
-    });
+    const env = { BODY: body, HEADERS: JSON.stringify(headers) };
+    const [bare, hono] = await Promise.all([
+      spawnServer([process.execPath, `${ROOT}/bench/baselines/livez.ts`], env),
+      honoFloor({ ...env, LAYERS: String(PROBE_LAYERS) }),
+    ]);
     try {
       const rps = await alternate(s, [
         { label: "bare", url: `${bare.url}/livez` },
+        { label: "hono", url: `${hono.url}/livez` },
         { label: "berth", url: `${service.url}/livez` },
       ]);
-      const value = rps.get("berth") ?? 0;
-      const baseline = rps.get("bare") ?? 1;
-      return row("B1", "GET /livez, full stack vs bare Bun.serve", value, baseline, 0.8);
+      return row("B1", "GET /livez, full stack vs bare Bun.serve", {
+        value: medianOf(rps, "berth"),
+        baseline: medianOf(rps, "bare"),
+        ratio: roundRatio(rps, "berth", ["bare"]),
+        budget: 0.8,
+        notes: floorNote(PROBE_LAYERS, roundRatio(rps, "hono", ["bare"])),
+      });
     } finally {
-      await bare.stop();
+      await Promise.all([bare.stop(), hono.stop()]);
     }
   } finally {
     await service.stop();
@@ -45,6 +62,7 @@ export const b2b3 = async (s: Settings, db: BenchDatabase): Promise<Row[]> => {
   const servers = await Promise.all([
     spawnServer([process.execPath, `${ROOT}/bench/baselines/pk-read.ts`], { ...bareEnv, DRIVER: "postgres" }),
     spawnServer([process.execPath, `${ROOT}/bench/baselines/pk-read.ts`], { ...bareEnv, DRIVER: "bun-sql" }),
+    honoFloor({ ...bareEnv, LAYERS: String(NOTE_LAYERS) }),
     startService(db, { NOTE_CACHE_TTL_MS: "0" }),
     startService(db, {
       NOTE_CACHE_TTL_MS: "0",
@@ -52,7 +70,8 @@ export const b2b3 = async (s: Settings, db: BenchDatabase): Promise<Row[]> => {
       SENTRY_TRACES_SAMPLE_RATE: "0.1",
     }),
   ]);
-  const [pgjs, bunSql, berth, berthSentry] = servers as [
+  const [pgjs, bunSql, hono, berth, berthSentry] = servers as [
+    (typeof servers)[0],
     (typeof servers)[0],
     (typeof servers)[0],
     (typeof servers)[0],
@@ -62,30 +81,30 @@ export const b2b3 = async (s: Settings, db: BenchDatabase): Promise<Row[]> => {
     const rps = await alternate(s, [
       { label: "postgres.js", url: pgjs.url + path },
       { label: "bun-sql", url: bunSql.url + path },
+      { label: "hono", url: hono.url + path },
       { label: "berth", url: berth.url + path, headers: auth },
       { label: "berth+sentry", url: berthSentry.url + path, headers: auth },
     ]);
-    const pg = rps.get("postgres.js") ?? 0;
-    const bun = rps.get("bun-sql") ?? 0;
-    const baseline = Math.max(pg, bun);
-    const value = rps.get("berth") ?? 0;
+    const pg = medianOf(rps, "postgres.js");
+    const bun = medianOf(rps, "bun-sql");
     return [
-      row(
-        "B2",
-        "GET /v1/notes/:id vs bare Bun.serve + driver",
-        value,
-        baseline,
-        0.75,
-        `postgres.js ${Math.round(pg)}, Bun SQL ${Math.round(bun)} req/s`,
-      ),
-      row(
-        "B3",
-        "B2's route, Sentry on (traces 0.1) vs off",
-        rps.get("berth+sentry") ?? 0,
-        value,
-        0.85,
-        `sink got ${sink.envelopes()} envelopes`,
-      ),
+      row("B2", "GET /v1/notes/:id vs bare Bun.serve + driver", {
+        value: medianOf(rps, "berth"),
+        baseline: Math.max(pg, bun),
+        ratio: roundRatio(rps, "berth", ["postgres.js", "bun-sql"]),
+        budget: 0.75,
+        notes: `postgres.js ${Math.round(pg)}, Bun SQL ${Math.round(bun)} req/s; ${floorNote(
+          NOTE_LAYERS,
+          roundRatio(rps, "hono", ["postgres.js", "bun-sql"]),
+        )} (with Drizzle's prepared statement)`,
+      }),
+      row("B3", "B2's route, Sentry on (traces 0.1) vs off", {
+        value: medianOf(rps, "berth+sentry"),
+        baseline: medianOf(rps, "berth"),
+        ratio: roundRatio(rps, "berth+sentry", ["berth"]),
+        budget: 0.85,
+        notes: `sink got ${sink.envelopes()} envelopes`,
+      }),
     ];
   } finally {
     await Promise.all(servers.map((server) => server.stop()));
@@ -93,14 +112,19 @@ export const b2b3 = async (s: Settings, db: BenchDatabase): Promise<Row[]> => {
   }
 };
 
-const row = (id: string, scenario: string, value: number, baseline: number, budget: number, notes?: string): Row => ({
+/** A throughput row: medians for the table, the budget judged on the per-round ratio. */
+const row = (
+  id: string,
+  scenario: string,
+  m: { value: number; baseline: number; ratio: number; budget: number; notes?: string },
+): Row => ({
   id,
   scenario,
-  value,
-  baseline,
+  value: m.value,
+  baseline: m.baseline,
   unit: "req/s",
-  ratio: value / baseline,
-  budget: `>= ${budget.toFixed(2)}`,
-  pass: value / baseline >= budget,
-  notes,
+  ratio: m.ratio,
+  budget: `>= ${m.budget.toFixed(2)}`,
+  pass: m.ratio >= m.budget,
+  notes: m.notes,
 });
