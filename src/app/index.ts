@@ -14,7 +14,6 @@ import type { Lifecycle } from "../lifecycle/state";
 import type { Logger } from "../monitoring/logger";
 import type { Monitoring } from "../monitoring/reporter";
 import { requestFrame } from "../monitoring/request-frame";
-import { requestScope } from "../monitoring/request-scope";
 import { rateLimit } from "../rate-limit";
 import { debugSentryRoutes } from "../routes/debug-sentry";
 import { meRoutes } from "../routes/me";
@@ -57,10 +56,9 @@ export const createApp = (deps: AppDeps) => {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const { reporter, metrics } = deps.monitoring ?? {};
 
-  // The isolation scope comes first, so everything after it (auth's user id included) lands in
-  // this request's scope, and every 5xx is seen once, after the error mapper answered.
-  if (reporter) app.use(requestScope(reporter));
-  app.use(requestFrame({ logger, metrics }));
+  // First, so every later layer (auth's user id included) runs inside the request's isolation
+  // scope, and every answer (the error mapper's included) is logged, counted and reported once.
+  app.use(requestFrame({ logger, metrics, reporter }));
   app.use(secureHeaders());
   if (config.corsOrigins.length) app.use(cors({ origin: [...config.corsOrigins], credentials: false }));
   // Probes answer here, before authentication and rate limiting: orchestrators carry no token and

@@ -3,7 +3,9 @@ import type { AppEnv } from "../app/env";
 import type { Logger } from "./logger";
 import { httpMetrics } from "./metrics/http";
 import type { MetricsRegistry } from "./metrics/registry";
+import type { Reporter } from "./reporter";
 import { requestLog } from "./request-log";
+import { requestScope } from "./request-scope";
 import { routeLabel } from "./route";
 
 /** What is known of a request once it has been answered, for its log line and its metrics. */
@@ -18,22 +20,33 @@ const HEADER = "X-Request-Id";
 const WELL_FORMED = /^[\w\-=]{1,255}$/;
 
 /**
- * Names every request (`c.var.requestId` and the `X-Request-Id` response header, an inbound one
- * kept when it is well-formed), then, once it is answered, writes its log line and records its
- * metrics. One layer for the three, because every request pays for each layer it passes.
+ * The first middleware, and everything monitoring does per request: names it (`c.var.requestId`
+ * and the `X-Request-Id` response header, an inbound one kept when it is well-formed), runs the
+ * rest in the reporter's isolation scope (Sentry, when configured), then, once it is answered,
+ * writes its log line and records its metrics. One layer for all of it, because every request
+ * pays for each layer it passes.
  *
- * @example app.use(requestFrame({ logger, metrics }))
+ * @example app.use(requestFrame({ logger, metrics, reporter }))
  */
-export const requestFrame = ({ logger, metrics }: { logger?: Logger; metrics?: MetricsRegistry }) => {
+export const requestFrame = ({
+  logger,
+  metrics,
+  reporter,
+}: {
+  logger?: Logger;
+  metrics?: MetricsRegistry;
+  reporter?: Reporter;
+}) => {
   const log = logger && requestLog(logger);
   const record = metrics && httpMetrics(metrics);
+  const scope = reporter && requestScope(reporter);
   const middleware: MiddlewareHandler<AppEnv> = async function requestFrame(c, next) {
     const started = performance.now();
     const inbound = c.req.raw.headers.get(HEADER);
     const id = inbound && WELL_FORMED.test(inbound) ? inbound : crypto.randomUUID();
     c.set("requestId", id);
     c.header(HEADER, id);
-    await next();
+    await (scope ? scope(c, next) : next());
     if (!log && !record) return;
     const answered = { route: routeLabel(c), durationMs: performance.now() - started };
     record?.(c, answered);

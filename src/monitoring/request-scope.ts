@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, Next } from "hono";
 import type { AppEnv } from "../app/env";
 import type { Reporter } from "./reporter";
 import { routeLabel } from "./route";
@@ -7,17 +7,18 @@ import { routeLabel } from "./route";
 export const UNTRACED_ROUTES: ReadonlySet<string> = new Set(["/livez", "/readyz", "/startupz", "/health", "/metrics"]);
 
 /**
- * The first middleware: each request runs in its own isolation scope (the auth middleware adds
- * the user id to it), named `METHOD /route/:pattern`, traced unless it is a probe. Every 5xx is
- * reported here and only here, after the error mapper has answered, so a handled error is still
- * reported exactly once and a 4xx never.
+ * Runs the rest of a request in its own isolation scope (the auth middleware adds the user id to
+ * it), named `METHOD /route/:pattern`, traced unless it is a probe. Every 5xx is reported here and
+ * only here, after the error mapper has answered, so a handled error is still reported exactly
+ * once and a 4xx never. Called by the request frame, which runs first.
  *
- * @example app.use(requestScope(reporter))
+ * @example const scope = requestScope(reporter); await scope(c, next);
  */
-export const requestScope = (reporter: Reporter): MiddlewareHandler<AppEnv> =>
-  async function requestScope(c, next) {
+export const requestScope =
+  (reporter: Reporter) =>
+  (c: Context<AppEnv>, next: Next): Promise<unknown> => {
     const route = routeLabel(c);
-    await reporter.runRequest(
+    return reporter.runRequest(
       {
         method: c.req.method,
         route,
