@@ -69,8 +69,11 @@ export const b2b3 = async (s: Settings, db: BenchDatabase): Promise<Row[]> => {
       SENTRY_DSN: sink.dsn,
       SENTRY_TRACES_SAMPLE_RATE: "0.1",
     }),
+    // Sentry's scope and error capture without spans: what tracing itself adds to B3.
+    startService(db, { NOTE_CACHE_TTL_MS: "0", SENTRY_DSN: sink.dsn, SENTRY_TRACES_SAMPLE_RATE: "0" }),
   ]);
-  const [pgjs, bunSql, hono, berth, berthSentry] = servers as [
+  const [pgjs, bunSql, hono, berth, berthSentry, berthUntraced] = servers as [
+    (typeof servers)[0],
     (typeof servers)[0],
     (typeof servers)[0],
     (typeof servers)[0],
@@ -84,6 +87,7 @@ export const b2b3 = async (s: Settings, db: BenchDatabase): Promise<Row[]> => {
       { label: "hono", url: hono.url + path },
       { label: "berth", url: berth.url + path, headers: auth },
       { label: "berth+sentry", url: berthSentry.url + path, headers: auth },
+      { label: "berth+sentry untraced", url: berthUntraced.url + path, headers: auth },
     ]);
     const pg = medianOf(rps, "postgres.js");
     const bun = medianOf(rps, "bun-sql");
@@ -103,7 +107,11 @@ export const b2b3 = async (s: Settings, db: BenchDatabase): Promise<Row[]> => {
         baseline: medianOf(rps, "berth"),
         ratio: roundRatio(rps, "berth+sentry", ["berth"]),
         budget: 0.85,
-        notes: `sink got ${sink.envelopes()} envelopes`,
+        notes: `sink got ${sink.envelopes()} envelopes; at traces 0 (scope and capture, no spans): ${roundRatio(
+          rps,
+          "berth+sentry untraced",
+          ["berth"],
+        ).toFixed(2)}`,
       }),
     ];
   } finally {
