@@ -1,5 +1,4 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import { authenticate, requireUser } from "../auth/middleware";
@@ -20,10 +19,11 @@ import { meRoutes } from "../routes/me";
 import { notesRoutes } from "../routes/notes";
 import { notesRepository } from "../routes/notes/repository";
 import { notesService } from "../routes/notes/service";
+import { limitBody } from "./body-limit";
 import type { AppEnv } from "./env";
 import { notFoundOrMethodNotAllowed } from "./method-not-allowed";
 import { documentApi } from "./openapi";
-import { Problem, renderError } from "./problem";
+import { renderError } from "./problem";
 import { validationHook } from "./validation";
 
 /** Everything the app needs, built by a runtime adapter and passed in. */
@@ -71,14 +71,7 @@ export const createApp = (deps: AppDeps) => {
   app.use(
     rateLimit({ cache: deps.cache, limitPerMinute: config.rateLimitPerMinute, trustProxy: config.trustProxy, logger }),
   );
-  app.use(
-    bodyLimit({
-      maxSize: config.bodyLimitBytes,
-      onError: () => {
-        throw new Problem(413, `The request body is larger than ${config.bodyLimitBytes} bytes.`);
-      },
-    }),
-  );
+  app.use(limitBody(config.bodyLimitBytes));
   app.use("/v1/*", requireUser());
 
   const notes = notesService(notesRepository(deps.db), deps.cache, config.cache.noteTtlMs, logger);

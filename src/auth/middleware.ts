@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { type AuthUser, type TokenVerifier, UnauthorizedError } from "./verifier";
 
 export type AuthEnv = { Variables: { user: AuthUser; authFailure: UnauthorizedError } };
@@ -9,7 +9,8 @@ const BEARER = /^Bearer[ ]+([A-Za-z0-9\-_.~+/]+=*)$/i;
  * Verifies the bearer token when a request carries one: sets `c.var.user` (and tells `onUser`,
  * so monitoring can tag the request with the user id and nothing else), or keeps the reason it
  * failed for `requireUser`. It never answers by itself, so the rate limiter that runs next can
- * key by the verified user and fall back to the client address for everyone else.
+ * key by the verified user and fall back to the client address for everyone else. Without a
+ * token, or with one verified a moment ago, it passes on without waiting on anything.
  *
  * @example app.use(authenticate({ verify })); app.use("/v1/*", requireUser());
  */
@@ -19,27 +20,40 @@ export const authenticate = ({
 }: {
   verify: TokenVerifier;
   onUser?: (user: AuthUser) => void;
-}): MiddlewareHandler<AuthEnv> =>
-  async function authenticate(c, next) {
-    const header = c.req.header("authorization");
-    if (header !== undefined) {
-      const token = BEARER.exec(header.trim())?.[1];
-      try {
-        if (!token) throw new UnauthorizedError("malformed authorization header");
-        const user = await verify(token);
-        c.set("user", user);
-        onUser?.(user);
-      } catch (error) {
-        if (!(error instanceof UnauthorizedError)) throw error;
-        c.set("authFailure", error);
-      }
-    }
-    await next();
+}): MiddlewareHandler<AuthEnv> => {
+  const admit = (c: Context<AuthEnv>, user: AuthUser) => {
+    c.set("user", user);
+    onUser?.(user);
   };
+  const refuse = (c: Context<AuthEnv>, error: unknown) => {
+    if (!(error instanceof UnauthorizedError)) throw error;
+    c.set("authFailure", error);
+  };
+  return function authenticate(c, next) {
+    const header = c.req.raw.headers.get("authorization");
+    if (header === null) return next();
+    const token = BEARER.exec(header.trim())?.[1];
+    if (!token) {
+      refuse(c, new UnauthorizedError("malformed authorization header"));
+      return next();
+    }
+    const verified = verify(token);
+    if (!(verified instanceof Promise)) {
+      admit(c, verified);
+      return next();
+    }
+    return verified
+      .then(
+        (user) => admit(c, user),
+        (error) => refuse(c, error),
+      )
+      .then(next);
+  };
+};
 
 /** Answers 401 (with `WWW-Authenticate: Bearer`) unless `authenticate` verified a user. */
 export const requireUser = (): MiddlewareHandler<AuthEnv> =>
-  async function requireUser(c, next) {
+  function requireUser(c, next) {
     if (!c.get("user")) throw c.get("authFailure") ?? new UnauthorizedError("missing bearer token", "missing");
-    await next();
+    return next();
   };

@@ -33,7 +33,8 @@ export interface AuthSettings {
 }
 
 /** Verifies a bearer token and resolves to its user, or rejects with UnauthorizedError. */
-export type TokenVerifier = (token: string) => Promise<AuthUser>;
+/** Resolves a bearer token to its user; a token verified in the last minute answers at once. */
+export type TokenVerifier = (token: string) => AuthUser | Promise<AuthUser>;
 
 /** Asymmetric algorithms accepted from a JWKS; HS256 is accepted only with AUTH_JWT_SECRET. */
 export const JWKS_ALGORITHMS = ["RS256", "PS256", "ES256", "ES384", "EdDSA"];
@@ -78,9 +79,7 @@ export const createTokenVerifier = (settings: AuthSettings): TokenVerifier => {
     requiredClaims: ["exp", "sub"],
   };
 
-  return async (token) => {
-    const known = recent.get(token);
-    if (known) return known;
+  const verifyNow = async (token: string) => {
     let payload: JWTPayload;
     try {
       const alg = headerAlg(token);
@@ -100,6 +99,8 @@ export const createTokenVerifier = (settings: AuthSettings): TokenVerifier => {
     }
     return toUser(payload);
   };
+  // A remembered token skips the promise too: most requests come from clients seen a moment ago.
+  return (token) => recent.get(token) ?? verifyNow(token);
 };
 
 const toUser = (payload: JWTPayload): AuthUser => {
