@@ -61,9 +61,10 @@ export const rateLimit = ({ cache, limitPerMinute: limit, trustProxy, logger }: 
         headers: { ...headers, "Retry-After": reset },
       });
     }
-    await next();
-    // After the handler, so responses built outside the context (a raw Response) carry them too.
-    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+    // Before the handler, so this layer does not wait on the request: every answer here, errors
+    // and the docs page included, is built through the context, which carries them.
+    for (const name in headers) c.header(name, headers[name as keyof typeof headers]);
+    return next();
   };
   return middleware;
 };

@@ -49,6 +49,27 @@ describe("rate limiting in one instance", () => {
     expect((await app.request("/v1/me", { headers: await authHeaders("other") })).status).toBe(200);
   });
 
+  test("every limited answer carries the RateLimit-* headers: success, not-modified, errors and docs", async () => {
+    const { app } = build({ RATE_LIMIT_PER_MINUTE: "100" });
+    const headers = await authHeaders("everywhere");
+    const created = await app.request("/v1/notes", { method: "POST", headers, body: '{"title":"t"}' });
+    const location = created.headers.get("location") ?? "";
+    const etag = (await app.request(location, { headers })).headers.get("etag") ?? "";
+    const answers = [
+      created,
+      await app.request(location, { headers: { ...headers, "If-None-Match": etag } }),
+      await app.request("/v1/notes/00000000-0000-4000-8000-000000000000", { headers }),
+      await app.request("/v1/notes", { method: "PUT", headers }),
+      await app.request("/v1/notes", { method: "POST", headers, body: "{" }),
+      await app.request("/v1/me"),
+      await app.request("/nowhere"),
+      await app.request("/openapi.json"),
+      await app.request("/docs"),
+    ];
+    expect(answers.map((res) => res.status)).toEqual([201, 304, 404, 405, 400, 401, 404, 200, 200]);
+    for (const res of answers) expect(res.headers.get("ratelimit-limit")).toBe("100");
+  });
+
   test("probes are never limited", async () => {
     const { app } = build({ RATE_LIMIT_PER_MINUTE: "1" });
     for (let i = 0; i < 5; i++) {
