@@ -18,6 +18,12 @@ export const withDeadline = <T>(work: PromiseLike<T>, ms: number, what: string):
     );
   });
 
+// A driver error that means the database cannot be reached becomes DatabaseUnavailableError (503).
+const asUnavailable = (error: unknown) =>
+  isDatabaseUnavailable(error) && !(error instanceof DatabaseUnavailableError)
+    ? new DatabaseUnavailableError(`database unavailable: ${databaseMessage(error)}`, { cause: error })
+    : error;
+
 /** Wraps a driver-specific Drizzle instance in the shared Database contract. */
 export const createDatabase = (options: {
   kind: DatabaseKind;
@@ -26,15 +32,17 @@ export const createDatabase = (options: {
   close: () => Promise<void>;
 }): Database => {
   const { kind, orm, timeoutMs } = options;
-  const run = async <T>(work: (orm: Orm) => PromiseLike<T>): Promise<T> => {
+  // Not an async function: the query's own promise is all a request waits on here.
+  const run = <T>(work: (orm: Orm) => PromiseLike<T>): Promise<T> => {
+    let query: PromiseLike<T>;
     try {
-      return await withDeadline(work(orm), timeoutMs, "database query");
+      query = work(orm);
     } catch (error) {
-      if (isDatabaseUnavailable(error) && !(error instanceof DatabaseUnavailableError)) {
-        throw new DatabaseUnavailableError(`database unavailable: ${databaseMessage(error)}`, { cause: error });
-      }
-      throw error;
+      return Promise.reject(asUnavailable(error));
     }
+    return withDeadline(query, timeoutMs, "database query").catch((error: unknown) => {
+      throw asUnavailable(error);
+    });
   };
   return {
     kind,

@@ -44,10 +44,11 @@ export const notesRepository = (db: Database) => ({
   create: (ownerId: string, input: NewNote) => db.run((orm) => insertNote(orm, ownerId, input)),
 
   find: (ownerId: string, id: string) =>
-    db.run(async (orm) => {
-      const [row] = await statements(orm).byId.execute({ id, ownerId });
-      return row as NoteRow | undefined;
-    }),
+    db.run((orm) =>
+      statements(orm)
+        .byId.execute({ id, ownerId })
+        .then(([row]) => row as NoteRow | undefined),
+    ),
 
   /** Newest first; `after` is the last row of the previous page. Fetches one extra row to know if more follow. */
   list: (ownerId: string, limit: number, after?: Keyset) =>

@@ -24,15 +24,17 @@ export const notesService = (repo: NotesRepository, sharedCache: Cache | undefin
   const invalidate = async (ownerId: string, id: string) => {
     await cache?.delete(key(ownerId, id)).catch(bypass("delete"));
   };
+  const readThrough = (cache: Cache) => async (ownerId: string, id: string) => {
+    const cached = await cache.get(key(ownerId, id)).catch(bypass("get"));
+    if (cached) return revive(cached);
+    const row = await repo.find(ownerId, id);
+    if (row) await cache.set(key(ownerId, id), JSON.stringify(row), ttlMs).catch(bypass("set"));
+    return row;
+  };
   return {
     ...repo,
-    async find(ownerId: string, id: string) {
-      const cached = cache ? await cache.get(key(ownerId, id)).catch(bypass("get")) : undefined;
-      if (cached) return revive(cached);
-      const row = await repo.find(ownerId, id);
-      if (row && cache) await cache.set(key(ownerId, id), JSON.stringify(row), ttlMs).catch(bypass("set"));
-      return row;
-    },
+    // With the cache off a read is the repository's own, with no step in between.
+    find: cache ? readThrough(cache) : repo.find,
     async update(...args: Parameters<NotesRepository["update"]>) {
       const row = await repo.update(...args);
       await invalidate(args[0], args[1]);
