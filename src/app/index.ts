@@ -57,9 +57,9 @@ export const createApp = (deps: AppDeps) => {
   const { reporter, metrics } = deps.monitoring ?? {};
 
   // First, so every later layer (auth's user id included) runs inside the request's isolation
-  // scope, and every answer (the error mapper's included) is logged, counted and reported once.
-  app.use(requestFrame({ logger, metrics, reporter }));
-  app.use(secureHeaders());
+  // scope, and every answer (the error mapper's included) gets the security headers and is
+  // logged, counted and reported once.
+  app.use(requestFrame({ logger, metrics, reporter, answerHeaders: secureHeaders() }));
   if (config.corsOrigins.length) app.use(cors({ origin: [...config.corsOrigins], credentials: false }));
   // Probes answer here, before authentication and rate limiting: orchestrators carry no token and
   // must never be throttled into restarting a healthy machine. Hono stops at the first handler
