@@ -1,4 +1,4 @@
-// Hono on Bun with LAYERS pass-through middleware (`await next()`, nothing else) and none of
+// Hono on Bun with LAYERS pass-through middleware (`next()`, nothing else) and none of
 // berth's own work: what the framework and the ORM alone cost, so a budget berth misses can be
 // split between its dependencies and its code. `/livez` answers the service's body and headers;
 // `/v1/notes/:id` runs the repository's prepared Drizzle statement over postgres.js (patched).
@@ -20,9 +20,7 @@ const byId = orm
   .where(and(eq(notes.id, sql.placeholder("id")), eq(notes.ownerId, sql.placeholder("ownerId"))))
   .prepare("note_by_id");
 
-const passThrough: MiddlewareHandler = async (_c, next) => {
-  await next();
-};
+const passThrough: MiddlewareHandler = (_c, next) => next();
 const app = new Hono();
 for (let i = 0; i < Number(process.env.LAYERS ?? 0); i++) app.use(passThrough);
 app.get("/livez", (c) =>

@@ -8,16 +8,16 @@ import { startSentrySink } from "./sentry-sink";
 // Headers that differ per response or are set by Bun itself; the rest are copied to the baseline.
 const PER_RESPONSE = new Set(["date", "content-length", "x-request-id", "content-type"]);
 
-// The middleware layers berth runs for each route (see createApp): the request frame and the
-// security headers for the probes; then authentication, rate limit, body limit, requireUser and
-// the parameter validator for a note. The Hono floor runs as many layers that do nothing.
-const PROBE_LAYERS = 2;
-const NOTE_LAYERS = 7;
+// The middleware layers berth runs for each route (see createApp): the request frame for the
+// probes; then authentication, rate limit, body limit, requireUser and the parameter validator
+// for a note. The Hono floor runs as many layers that only call next().
+const PROBE_LAYERS = 1;
+const NOTE_LAYERS = 6;
 const honoFloor = (env: Record<string, string>) =>
   spawnServer([process.execPath, `${ROOT}/bench/baselines/hono-floor.ts`], env, { readyPath: "/livez" });
 /** How a Hono floor fared against the same baseline, for a row's notes. */
 const floorNote = (layers: number, ratio: number) =>
-  `Hono alone with ${layers} pass-through layers: ${ratio.toFixed(2)} of the same baseline`;
+  `Hono alone with ${layers} pass-through layer${layers === 1 ? "" : "s"}: ${ratio.toFixed(2)} of the same baseline`;
 
 /** B1: GET /livez through the full stack vs a bare Bun.serve with the same body and headers. */
 export const b1 = async (s: Settings, db: BenchDatabase): Promise<Row> => {
