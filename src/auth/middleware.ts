@@ -37,7 +37,13 @@ export const authenticate = ({
       refuse(c, new UnauthorizedError("malformed authorization header"));
       return next();
     }
-    const verified = verify(token);
+    let verified: ReturnType<TokenVerifier>;
+    try {
+      verified = verify(token);
+    } catch (error) {
+      refuse(c, error);
+      return next();
+    }
     if (!(verified instanceof Promise)) {
       admit(c, verified);
       return next();
