@@ -2,23 +2,21 @@
 // berth's own work: what the framework and the ORM alone cost, so a budget berth misses can be
 // split between its dependencies and its code. `/livez` answers the service's body and headers;
 // `/v1/notes/:id` runs the repository's prepared Drizzle statement over postgres.js (patched).
-import { and, eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { Hono, type MiddlewareHandler } from "hono";
 import postgres from "postgres";
-import { notes } from "../../src/db/schema";
+import * as schema from "../../src/db/schema";
+import { noteStatements } from "../../src/routes/notes/repository";
 
 const body = process.env.BODY ?? "{}";
 const headers = JSON.parse(process.env.HEADERS ?? "{}") as Record<string, string>;
 const owner = process.env.OWNER ?? "";
 const url = process.env.DATABASE_URL;
 
-const orm = url ? drizzle(postgres(url, { max: Number(process.env.POOL_MAX ?? 10), onnotice: () => {} })) : undefined;
-const byId = orm
-  ?.select()
-  .from(notes)
-  .where(and(eq(notes.id, sql.placeholder("id")), eq(notes.ownerId, sql.placeholder("ownerId"))))
-  .prepare("note_by_id");
+const byId = url
+  ? noteStatements(drizzle(postgres(url, { max: Number(process.env.POOL_MAX ?? 10), onnotice: () => {} }), { schema }))
+      .byId
+  : undefined;
 
 const passThrough: MiddlewareHandler = (_c, next) => next();
 const app = new Hono();

@@ -72,14 +72,7 @@ export const b2b3 = async (s: Settings, db: BenchDatabase): Promise<Row[]> => {
     // Sentry's scope and error capture without spans: what tracing itself adds to B3.
     startService(db, { NOTE_CACHE_TTL_MS: "0", SENTRY_DSN: sink.dsn, SENTRY_TRACES_SAMPLE_RATE: "0" }),
   ]);
-  const [pgjs, bunSql, hono, berth, berthSentry, berthUntraced] = servers as [
-    (typeof servers)[0],
-    (typeof servers)[0],
-    (typeof servers)[0],
-    (typeof servers)[0],
-    (typeof servers)[0],
-    (typeof servers)[0],
-  ];
+  const [pgjs, bunSql, hono, berth, berthSentry, berthUntraced] = servers;
   try {
     const rps = await alternate(s, [
       { label: "postgres.js", url: pgjs.url + path },

@@ -32,8 +32,10 @@ export interface AuthSettings {
   jwksCooldownMs?: number;
 }
 
-/** Verifies a bearer token and resolves to its user, or rejects with UnauthorizedError. */
-/** Resolves a bearer token to its user; a token verified in the last minute answers at once. */
+/**
+ * Verifies a bearer token and resolves to its user, or rejects with UnauthorizedError; a token
+ * verified in the last minute answers at once, with the user itself.
+ */
 export type TokenVerifier = (token: string) => AuthUser | Promise<AuthUser>;
 
 /** Asymmetric algorithms accepted from a JWKS; HS256 is accepted only with AUTH_JWT_SECRET. */

@@ -7,9 +7,10 @@ import { prepareSchema } from "../db/migrations/startup";
 import { openDatabase } from "../db/open";
 import { createHealth } from "../health";
 import { createLifecycle } from "../lifecycle/state";
-import { type Logger, serviceLogger } from "../monitoring/logger";
+import { serviceLogger } from "../monitoring/logger";
 import { healthMetrics } from "../monitoring/metrics/health";
 import type { Monitoring } from "../monitoring/reporter";
+import { batchedLines } from "./log-lines";
 
 // Sentry's own default: long enough to deliver a burst, short next to SHUTDOWN_TIMEOUT_MS.
 const MONITORING_FLUSH_MS = 2000;
@@ -25,17 +26,17 @@ export const bootService = async (
   {
     applyMigrations,
     redis,
-    logger = serviceLogger(config),
     readRssBytes,
     monitoring = {},
   }: {
     applyMigrations: boolean;
     redis?: RedisFactory;
-    logger?: Logger;
     readRssBytes?: () => number;
     monitoring?: Monitoring;
   },
 ) => {
+  // One write per event-loop turn: both server runtimes log every request.
+  const logger = serviceLogger(config, batchedLines());
   const db = await openDatabase(config);
   try {
     await prepareSchema({ config, db, apply: applyMigrations, logger });

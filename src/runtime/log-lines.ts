@@ -3,7 +3,7 @@
  * carries every request's line instead of one write each. Whatever is pending is written
  * synchronously when the process exits, a crash included, so nothing logged before it is lost.
  *
- * @example bootService(config, { logger: serviceLogger(config, batchedLines()) })
+ * @example const logger = serviceLogger(config, batchedLines());
  */
 export const batchedLines = (write: (text: string) => void = console.log) => {
   let pending: string[] = [];

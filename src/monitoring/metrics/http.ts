@@ -21,31 +21,19 @@ export const httpMetrics = (registry: MetricsRegistry) => {
     "5xx answers by cause; network errors are not sent to Sentry.",
     ["kind"],
   );
-  // One pair of series per method, route and status, found by three map lookups instead of a
-  // label key built per request; all three are bounded (routes are patterns, not paths).
-  type Pair = { count: { inc(): void }; time: { observe(seconds: number): void } };
-  const pairs = new Map<string, Map<string, Map<number, Pair>>>();
-  const within = <K, V>(map: Map<K, V>, key: K, make: () => V) => {
-    let value = map.get(key);
-    if (value === undefined) {
-      value = make();
-      map.set(key, value);
+  // The series of each method, route and status are looked up once, then reused by every
+  // request like it; all three are bounded (routes are patterns, not paths).
+  const pairs = new Map<string, { count: { inc(): void }; time: { observe(seconds: number): void } }>();
+  const pairOf = (method: string, route: string, status: number) => {
+    const key = `${method} ${route} ${status}`;
+    let pair = pairs.get(key);
+    if (!pair) {
+      const labels = { method, route, status: String(status) };
+      pair = { count: requests.with(labels), time: duration.with(labels) };
+      pairs.set(key, pair);
     }
-    return value;
+    return pair;
   };
-  const pairOf = (method: string, route: string, status: number) =>
-    within(
-      within(
-        within(pairs, method, () => new Map()),
-        route,
-        () => new Map(),
-      ),
-      status,
-      () => {
-        const labels = { method, route, status: String(status) };
-        return { count: requests.with(labels), time: duration.with(labels) };
-      },
-    );
   return (c: Context, { route, durationMs }: Answered) => {
     const status = c.res.status;
     const pair = pairOf(METHODS.has(c.req.method) ? c.req.method : "OTHER", route, status);

@@ -70,21 +70,17 @@ export const createRegistry = () => {
     return f;
   };
 
-  // Label sets are normalised to the declared names, so a typo cannot create a new series. The
-  // key is built from the values alone (this runs for every request); names are checked when a
-  // series is first seen, or when a label set carries more names than were declared.
+  // Label sets are normalised to the declared names, so a typo cannot create a new series.
+  // Callers that count one label set on every request hold its series (`with`) instead.
   const seriesOf = (f: Family, labels: Labels = {}) => {
-    let key = "";
-    for (const name of f.labelNames) key += `${labels[name] ?? ""}\u0000`;
-    let s = f.series.get(key);
-    if (!s || Object.keys(labels).length > f.labelNames.length) {
-      for (const name of Object.keys(labels)) {
-        if (!f.labelNames.includes(name)) throw new Error(`metric ${f.name} has no label ${name}`);
-      }
+    const ordered: Labels = {};
+    for (const key of f.labelNames) ordered[key] = labels[key] ?? "";
+    for (const key of Object.keys(labels)) {
+      if (!f.labelNames.includes(key)) throw new Error(`metric ${f.name} has no label ${key}`);
     }
+    const key = JSON.stringify(ordered);
+    let s = f.series.get(key);
     if (!s) {
-      const ordered: Labels = {};
-      for (const name of f.labelNames) ordered[name] = labels[name] ?? "";
       s = { labels: ordered, value: 0 };
       if (f.kind === "histogram") {
         s.buckets = f.bounds.map(() => 0);

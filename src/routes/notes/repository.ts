@@ -11,7 +11,8 @@ const prepare = (orm: Orm) => ({
     .where(and(eq(notes.id, sql.placeholder("id")), eq(notes.ownerId, sql.placeholder("ownerId"))))
     .prepare("note_by_id"),
 });
-const statements = (orm: Orm) => {
+/** The note statements prepared on `orm` (built on first use); the bench's Hono floor runs them too. */
+export const noteStatements = (orm: Orm) => {
   let s = prepared.get(orm);
   if (!s) {
     s = prepare(orm);
@@ -45,7 +46,7 @@ export const notesRepository = (db: Database) => ({
 
   find: (ownerId: string, id: string) =>
     db.run((orm) =>
-      statements(orm)
+      noteStatements(orm)
         .byId.execute({ id, ownerId })
         .then(([row]) => row as NoteRow | undefined),
     ),

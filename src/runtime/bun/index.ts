@@ -2,11 +2,9 @@ import type { Server } from "bun";
 import { redisCache } from "../../cache/redis";
 import type { Config } from "../../config";
 import type { Listener } from "../../lifecycle/shutdown";
-import { serviceLogger } from "../../monitoring/logger";
 import { processMetrics } from "../../monitoring/metrics/process";
 import { createRegistry } from "../../monitoring/metrics/registry";
 import { bootService, logStartup } from "../boot";
-import { batchedLines } from "../log-lines";
 import { exitOnStopSignals } from "../signals";
 
 const listener = (name: string, server: Server<undefined>): Listener => ({
@@ -30,7 +28,6 @@ export const serveWithBun = async (config: Config, { applyMigrations }: { applyM
   processMetrics(metrics);
   const service = await bootService(config, {
     applyMigrations,
-    logger: serviceLogger(config, batchedLines()),
     redis: redisCache,
     readRssBytes: () => process.memoryUsage.rss(),
     monitoring: { reporter, metrics },

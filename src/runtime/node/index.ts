@@ -1,9 +1,7 @@
 import { type Config, ConfigError } from "../../config";
-import { serviceLogger } from "../../monitoring/logger";
 import { processMetrics } from "../../monitoring/metrics/process";
 import { createRegistry } from "../../monitoring/metrics/registry";
 import { bootService, logStartup } from "../boot";
-import { batchedLines } from "../log-lines";
 import { exitOnStopSignals } from "../signals";
 import { listenWithNode } from "./listener";
 
@@ -25,7 +23,6 @@ export const serveWithNode = async (configured: Config, { applyMigrations }: { a
   processMetrics(metrics);
   const service = await bootService(config, {
     applyMigrations,
-    logger: serviceLogger(config, batchedLines()),
     readRssBytes: () => process.memoryUsage.rss(),
     monitoring: { metrics },
   });
