@@ -21,16 +21,27 @@ export const httpMetrics = (registry: MetricsRegistry) => {
     "5xx answers by cause; network errors are not sent to Sentry.",
     ["kind"],
   );
-  // The series of each method, route and status are looked up once, then reused by every
-  // request like it; all three are bounded (routes are patterns, not paths).
-  const pairs = new Map<string, { count: { inc(): void }; time: { observe(seconds: number): void } }>();
+  // The series of each route, method and status are looked up once, then reused by every
+  // request like it; all three are bounded (routes are patterns, not paths). Nested maps: no
+  // key string is built per request.
+  type Pair = { count: { inc(): void }; time: { observe(seconds: number): void } };
+  const pairs = new Map<string, Map<string, Map<number, Pair>>>();
   const pairOf = (method: string, route: string, status: number) => {
-    const key = `${method} ${route} ${status}`;
-    let pair = pairs.get(key);
+    let byMethod = pairs.get(route);
+    if (!byMethod) {
+      byMethod = new Map();
+      pairs.set(route, byMethod);
+    }
+    let byStatus = byMethod.get(method);
+    if (!byStatus) {
+      byStatus = new Map();
+      byMethod.set(method, byStatus);
+    }
+    let pair = byStatus.get(status);
     if (!pair) {
       const labels = { method, route, status: String(status) };
       pair = { count: requests.with(labels), time: duration.with(labels) };
-      pairs.set(key, pair);
+      byStatus.set(status, pair);
     }
     return pair;
   };
