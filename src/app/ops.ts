@@ -44,7 +44,7 @@ export const createOpsApp = (deps: OpsDeps) => {
   const app = new Hono();
 
   // Open: Prometheus scrapes and liveness probes carry no token. `/metrics` goes here.
-  app.get("/livez", livez);
+  app.get("/livez", livez());
   if (deps.metrics) app.get("/metrics", metricsHandler(deps.metrics));
 
   // Guarded: everything below needs the ops token when OPS_TOKEN is set.

@@ -67,6 +67,7 @@ for (const backend of databaseBackends()) {
       const { id } = (await note.json()) as { id: string };
       const requests: [string, RequestInit][] = [
         ["/livez", {}],
+        ["/livez", { method: "HEAD" }],
         ["/readyz", {}],
         ["/startupz", {}],
         ["/openapi.json", {}],
@@ -88,6 +89,27 @@ for (const backend of databaseBackends()) {
       }
     });
 
+    test("with CORS configured, probes answer cross-origin callers, with the same headers as without", async () => {
+      const crossOrigin = buildProductionApp(db, { CORS_ORIGINS: "https://status.example" }).app;
+      const origin = { Origin: "https://status.example" };
+      for (const path of ["/livez", "/readyz", "/health"]) {
+        const res = await crossOrigin.request(path, { headers: origin });
+        expect([path, res.status]).toEqual([path, 200]);
+        expect(res.headers.get("access-control-allow-origin")).toBe("https://status.example");
+        const plain = await app.request(path);
+        const names = (r: Response) =>
+          [...r.headers.keys()].filter((n) => !n.startsWith("access-control-") && n !== "vary").sort();
+        expect(names(res)).toEqual(names(plain));
+      }
+      const preflight = await crossOrigin.request("/livez", {
+        method: "OPTIONS",
+        headers: { ...origin, "Access-Control-Request-Method": "GET" },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get("x-request-id")).toBeString();
+      expect(preflight.headers.get("x-content-type-options")).toBe("nosniff");
+    });
+
     test("404 for an unknown route, 405 with Allow for a wrong method on a known one", async () => {
       await expectProblem(await app.request("/v2/notes", { headers: auth }), 404);
       const wrong: [string, string, string][] = [
@@ -97,6 +119,8 @@ for (const backend of databaseBackends()) {
         ["POST", "/openapi.json", "GET, HEAD"],
         ["DELETE", "/docs", "GET, HEAD"],
         ["OPTIONS", "/v1/notes", "GET, HEAD, POST"],
+        ["POST", "/livez", "GET, HEAD"],
+        ["DELETE", "/health", "GET, HEAD"],
       ];
       for (const [method, path, allow] of wrong) {
         const res = await app.request(path, { method, headers: auth });
