@@ -10,18 +10,6 @@ export const UNMATCHED_ROUTE = "unmatched";
  * the last method-specific match is the endpoint.
  */
 export const routeLabel = (c: Context): string => {
-  let label = labels.get(c);
-  if (label === undefined) {
-    label = endpointOf(c);
-    labels.set(c, label);
-  }
-  return label;
-};
-
-// The request log, the metrics and the Sentry scope all ask; the routes are walked once.
-const labels = new WeakMap<Context, string>();
-
-const endpointOf = (c: Context): string => {
   const routes = matchedRoutes(c);
   for (let i = routes.length - 1; i >= 0; i--) {
     const route = routes[i];
