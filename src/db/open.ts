@@ -1,10 +1,12 @@
 import type { Config } from "../config";
-import { createPgliteDatabase } from "./pglite";
 import { createMigrationOrm, createPostgresDatabase } from "./postgres";
 import { watchedSocket } from "./socket";
 import type { Database, Orm } from "./types";
 
-/** Postgres when a URL is configured, otherwise PGlite (development and test only). */
+/**
+ * Postgres when a URL is configured, otherwise PGlite (development and test only). PGlite is
+ * loaded only then: a service on Postgres never holds its code.
+ */
 export const openDatabase = async ({ database }: Config): Promise<Database> =>
   database.url
     ? createPostgresDatabase({
@@ -14,7 +16,7 @@ export const openDatabase = async ({ database }: Config): Promise<Database> =>
         timeoutMs: database.timeoutMs,
         socket: watchedSocket({ ssl: database.ssl, silenceMs: database.timeoutMs }),
       })
-    : createPgliteDatabase({ dir: database.pgliteDir, timeoutMs: database.timeoutMs });
+    : (await import("./pglite")).createPgliteDatabase({ dir: database.pgliteDir, timeoutMs: database.timeoutMs });
 
 /**
  * The connection migrations run on: one dedicated, non-pooled connection to

@@ -26,13 +26,18 @@ const WELL_FORMED = /^[\w\-=]{1,255}$/;
 
 /**
  * The headers `answerHeaders` puts on an answer, learnt by running it twice on a throwaway app;
- * undefined when the two differ (a per-request nonce), so they can never be prepared once.
+ * undefined when the two differ (a per-request nonce) or it fails, so they are never prepared.
  */
 const learnHeaders = async (answerHeaders: MiddlewareHandler): Promise<Headers | undefined> => {
   const app = new Hono().use(answerHeaders).get("/", (c) => c.body(null));
   const answer = async () => (await app.request("/")).headers;
-  const [first, second] = await Promise.all([answer(), answer()]);
-  return JSON.stringify([...first]) === JSON.stringify([...second]) ? first : undefined;
+  try {
+    const [first, second] = await Promise.all([answer(), answer()]);
+    return JSON.stringify([...first]) === JSON.stringify([...second]) ? first : undefined;
+  } catch {
+    // Never prepared: every answer runs the middleware itself, where its error surfaces.
+    return undefined;
+  }
 };
 
 /**
@@ -111,39 +116,50 @@ export const requestFrame = ({
     return answered.then(() => close(c, started));
   };
 
+  /** Maps what a handler alone threw to an answer, as Hono's middleware engine would. */
+  const failed = (c: Context<AppEnv>, error: unknown, onError: ErrorHandler<AppEnv>) => {
+    if (error instanceof Error) c.error = error;
+    return onError(error as Error, c);
+  };
+  /** The handler's answer, or its error's; a promise only when the handler returns one. */
+  const answer = (
+    c: Context<AppEnv>,
+    handler: Handler<AppEnv>,
+    onError: ErrorHandler<AppEnv>,
+  ): Response | Promise<Response> => {
+    try {
+      const res = handler(c, answeredAlready) as Response | Promise<Response>;
+      return res instanceof Promise ? res.catch((error) => failed(c, error, onError)) : res;
+    } catch (error) {
+      return failed(c, error, onError);
+    }
+  };
+
   const alone =
     (handler: Handler<AppEnv>, onError: ErrorHandler<AppEnv>): Handler<AppEnv> =>
     (c) => {
-      // What Hono's middleware engine does for the one handler after the frame: answer, or map
-      // the error to an answer, inside the frame so it is dressed, logged and reported alike.
-      const answer = (): Response | Promise<Response> => {
-        try {
-          const res = handler(c, answeredAlready) as Response | Promise<Response>;
-          return res instanceof Promise ? res.catch(failed) : res;
-        } catch (error) {
-          return failed(error);
-        }
-      };
-      const failed = (error: unknown) => {
-        if (error instanceof Error) c.error = error;
-        return onError(error as Error, c);
-      };
-      const settle = (res: Response) => {
-        c.res = res;
-      };
+      // Inside the frame, so the answer (an error's included) is dressed, logged and reported
+      // like any other.
       const started = open(c);
       if (scope) {
-        return scope(c, () => Promise.resolve(answer()).then(settle))
+        return scope(c, () =>
+          Promise.resolve(answer(c, handler, onError)).then((res) => {
+            c.res = res;
+          }),
+        )
           .then(() => close(c, started))
           .then(() => c.res);
       }
-      const res = answer();
-      if (res instanceof Promise)
+      const res = answer(c, handler, onError);
+      if (res instanceof Promise) {
         return res
-          .then(settle)
-          .then(() => close(c, started))
+          .then((settled) => {
+            c.res = settled;
+            return close(c, started);
+          })
           .then(() => c.res);
-      settle(res);
+      }
+      c.res = res;
       const closed = close(c, started);
       return closed ? closed.then(() => c.res) : c.res;
     };
