@@ -8,10 +8,11 @@ import { startSentrySink } from "./sentry-sink";
 // Headers that differ per response or are set by Bun itself; the rest are copied to the baseline.
 const PER_RESPONSE = new Set(["date", "content-length", "x-request-id", "content-type"]);
 
-// The middleware layers berth runs for each route (see createApp): the request frame for the
-// probes; then authentication, rate limit, body limit, requireUser and the parameter validator
-// for a note. The Hono floor runs as many layers that only call next().
-const PROBE_LAYERS = 1;
+// The middleware layers berth runs for each route (see createApp): none for the probes, whose
+// only handler runs the request frame itself; the frame, authentication, rate limit, body limit,
+// requireUser and the parameter validator for a note. The Hono floor runs as many layers that
+// only call next().
+const PROBE_LAYERS = 0;
 const NOTE_LAYERS = 6;
 const honoFloor = (env: Record<string, string>) =>
   spawnServer([process.execPath, `${ROOT}/bench/baselines/hono-floor.ts`], env, { readyPath: "/livez" });
