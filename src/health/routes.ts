@@ -32,9 +32,11 @@ const plain: ProbeFraming = {
 type Json = (c: Context, body: unknown, status: 200 | 503) => Response;
 
 // Probe answers describe this instant; no cache or proxy may replay them.
+const JSON_ANSWER = { "Content-Type": "application/json", "Cache-Control": "no-store" };
+
 const probeAnswers = ({ answers }: ProbeFraming): { json: Json; healthJson: Json } => {
-  const json = answers({ "Content-Type": "application/json", "Cache-Control": "no-store" });
-  const healthJson = answers({ "Content-Type": HEALTH_JSON, "Cache-Control": "no-store" });
+  const json = answers(JSON_ANSWER);
+  const healthJson = answers({ ...JSON_ANSWER, "Content-Type": HEALTH_JSON });
   return {
     json: (c, body, status) => json(c, JSON.stringify(body), status),
     healthJson: (c, body, status) => healthJson(c, JSON.stringify(body), status),
@@ -43,7 +45,7 @@ const probeAnswers = ({ answers }: ProbeFraming): { json: Json; healthJson: Json
 
 /** `GET /livez`: the process answers. No I/O, so it stays 200 while draining or while the database is down. */
 export const livez = (framing = plain) => {
-  const json = framing.answers({ "Content-Type": "application/json", "Cache-Control": "no-store" });
+  const json = framing.answers(JSON_ANSWER);
   const body = JSON.stringify({ status: "pass" });
   return (c: Context) => json(c, body, 200);
 };
