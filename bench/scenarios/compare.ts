@@ -30,15 +30,23 @@ export const alternate = async (s: Settings, targets: Target[]): Promise<Samples
 };
 
 /**
- * The median of per-round ratios `value / baseline`, where a round's baseline is the best of the
- * baseline labels in that round. Rounds run seconds apart, so a ratio within one round cancels
- * the machine's drift that a ratio of two medians would keep.
+ * Each round's ratio `value / baseline`, where a round's baseline is the best of the baseline
+ * labels in that round. Rounds run seconds apart, so a ratio within one round cancels the
+ * machine's drift that a ratio of two medians would keep.
  */
-export const roundRatio = (samples: Samples, value: string, baselines: string[]) => {
-  const values = samples.get(value) ?? [];
-  return median(
-    values.map((v, round) => v / Math.max(...baselines.map((label) => samples.get(label)?.[round] ?? Number.NaN))),
+export const roundRatios = (samples: Samples, value: string, baselines: string[]) =>
+  (samples.get(value) ?? []).map(
+    (v, round) => v / Math.max(...baselines.map((label) => samples.get(label)?.[round] ?? Number.NaN)),
   );
+
+/** The median of `roundRatios`: what a throughput budget is judged on. */
+export const roundRatio = (samples: Samples, value: string, baselines: string[]) =>
+  median(roundRatios(samples, value, baselines));
+
+/** The lowest and highest per-round ratio, for how far one run can be trusted. */
+export const ratioSpread = (samples: Samples, value: string, baselines: string[]) => {
+  const ratios = roundRatios(samples, value, baselines);
+  return `per-round ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
 };
 
 /** The median req/s of one label. */

@@ -2,7 +2,7 @@ import type { Row } from "../report";
 import type { Settings } from "../settings";
 import { type BenchDatabase, benchToken, startService } from "../setup";
 import { ROOT, spawnServer } from "../spawn";
-import { alternate, medianOf, roundRatio } from "./compare";
+import { alternate, medianOf, ratioSpread, roundRatio } from "./compare";
 import { startSentrySink } from "./sentry-sink";
 
 // Headers that differ per response or are set by Bun itself; the rest are copied to the baseline.
@@ -43,7 +43,7 @@ export const b1 = async (s: Settings, db: BenchDatabase): Promise<Row> => {
         baseline: medianOf(rps, "bare"),
         ratio: roundRatio(rps, "berth", ["bare"]),
         budget: 0.8,
-        notes: floorNote(PROBE_LAYERS, roundRatio(rps, "hono", ["bare"])),
+        notes: `${ratioSpread(rps, "berth", ["bare"])}; ${floorNote(PROBE_LAYERS, roundRatio(rps, "hono", ["bare"]))}`,
       });
     } finally {
       await Promise.all([bare.stop(), hono.stop()]);
@@ -91,7 +91,7 @@ export const b2b3 = async (s: Settings, db: BenchDatabase): Promise<Row[]> => {
         baseline: Math.max(pg, bun),
         ratio: roundRatio(rps, "berth", ["postgres.js", "bun-sql"]),
         budget: 0.75,
-        notes: `postgres.js ${Math.round(pg)}, Bun SQL ${Math.round(bun)} req/s; ${floorNote(
+        notes: `${ratioSpread(rps, "berth", ["postgres.js", "bun-sql"])}; postgres.js ${Math.round(pg)}, Bun SQL ${Math.round(bun)} req/s; ${floorNote(
           NOTE_LAYERS,
           roundRatio(rps, "hono", ["postgres.js", "bun-sql"]),
         )} (with Drizzle's prepared statement)`,
@@ -101,7 +101,7 @@ export const b2b3 = async (s: Settings, db: BenchDatabase): Promise<Row[]> => {
         baseline: medianOf(rps, "berth"),
         ratio: roundRatio(rps, "berth+sentry", ["berth"]),
         budget: 0.85,
-        notes: `sink got ${sink.envelopes()} envelopes; at traces 0 (scope and capture, no spans): ${roundRatio(
+        notes: `${ratioSpread(rps, "berth+sentry", ["berth"])}; sink got ${sink.envelopes()} envelopes; at traces 0 (scope and capture, no spans): ${roundRatio(
           rps,
           "berth+sentry untraced",
           ["berth"],
