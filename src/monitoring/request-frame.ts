@@ -140,16 +140,14 @@ export const requestFrame = ({
     (c) => {
       // Inside the frame, so the answer (an error's included) is dressed, logged and reported
       // like any other.
-      const started = open(c);
       if (scope) {
-        return scope(c, () =>
+        const next = () =>
           Promise.resolve(answer(c, handler, onError)).then((res) => {
             c.res = res;
-          }),
-        )
-          .then(() => close(c, started))
-          .then(() => c.res);
+          });
+        return middleware(c, next).then(() => c.res);
       }
+      const started = open(c);
       const res = answer(c, handler, onError);
       if (res instanceof Promise) {
         return res
