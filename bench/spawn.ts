@@ -19,6 +19,22 @@ export const rssOf = (pid: number) => {
   return match ? Number(match[1]) * 1024 : Number.NaN;
 };
 
+// Clock ticks per second of /proc/<pid>/stat's CPU times (USER_HZ): 100 on every Linux build
+// we know of, asked once all the same.
+let ticksPerSecond: number | undefined;
+const userHz = () => {
+  ticksPerSecond ??= Number(Bun.spawnSync(["getconf", "CLK_TCK"]).stdout.toString().trim()) || 100;
+  return ticksPerSecond;
+};
+
+/** CPU time (user + system) a process has used, in seconds, from /proc/<pid>/stat. */
+export const cpuSecondsOf = (pid: number) => {
+  // Fields after the command name, which is parenthesised and may hold spaces: utime is the
+  // 14th field of the line, stime the 15th.
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / userHz();
+};
+
 /**
  * Starts a server pinned to core 0 on a free port and waits until `readyPath` answers 200;
  * resolves with the time that took. Killed on stop, or when the bench exits.

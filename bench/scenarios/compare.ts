@@ -1,33 +1,49 @@
 import { median, type Settings } from "../settings";
+import { cpuSecondsOf } from "../spawn";
 import { wrk } from "../wrk";
 
 export interface Target {
   label: string;
   url: string;
+  /** The server process, whose CPU time per request is read from /proc around each run. */
+  pid: number;
   headers?: Record<string, string>;
 }
 
-/** Each target's req/s, one sample per round, in round order. */
-export type Samples = Map<string, number[]>;
+/** One wrk run against one target. */
+export interface Round {
+  rps: number;
+  /**
+   * The server's CPU time (user + system) per request, in µs. Unlike req/s it hardly moves when
+   * the other core is busy, so it shows what each layer costs on a machine too noisy to trust a
+   * single ratio.
+   */
+  cpuUs: number;
+}
+
+/** Each target's rounds, in round order. */
+export type Samples = Map<string, Round[]>;
 
 /**
  * Warms every target, then alternates them round by round so drift on a shared machine hits
- * all of them alike; resolves with every round's req/s of each.
+ * all of them alike; resolves with every round of each.
  */
 export const alternate = async (s: Settings, targets: Target[]): Promise<Samples> => {
   const samples: Samples = new Map(targets.map((t) => [t.label, []]));
-  const run = (t: Target, seconds: number) =>
-    wrk(t.url, { seconds, connections: s.connections, headers: t.headers }).then((r) => {
-      if (r.non2xx || r.errors) throw new Error(`${t.label}: ${r.non2xx} non-2xx and ${r.errors} socket errors`);
-      return r;
-    });
+  const run = async (t: Target, seconds: number): Promise<Round> => {
+    const cpuBefore = cpuSecondsOf(t.pid);
+    const r = await wrk(t.url, { seconds, connections: s.connections, headers: t.headers });
+    if (r.non2xx || r.errors) throw new Error(`${t.label}: ${r.non2xx} non-2xx and ${r.errors} socket errors`);
+    return { rps: r.rps, cpuUs: ((cpuSecondsOf(t.pid) - cpuBefore) * 1e6) / Math.max(1, r.requests) };
+  };
   if (s.warmupSeconds) for (const t of targets) await run(t, s.warmupSeconds);
   for (let round = 0; round < s.rounds; round++) {
-    for (const t of round % 2 ? [...targets].reverse() : targets)
-      samples.get(t.label)?.push((await run(t, s.seconds)).rps);
+    for (const t of round % 2 ? [...targets].reverse() : targets) samples.get(t.label)?.push(await run(t, s.seconds));
   }
   return samples;
 };
+
+const rpsOf = (samples: Samples, label: string) => (samples.get(label) ?? []).map((r) => r.rps);
 
 /**
  * Each round's ratio `value / baseline`, where a round's baseline is the best of the baseline
@@ -35,8 +51,8 @@ export const alternate = async (s: Settings, targets: Target[]): Promise<Samples
  * machine's drift that a ratio of two medians would keep.
  */
 export const roundRatios = (samples: Samples, value: string, baselines: string[]) =>
-  (samples.get(value) ?? []).map(
-    (v, round) => v / Math.max(...baselines.map((label) => samples.get(label)?.[round] ?? Number.NaN)),
+  rpsOf(samples, value).map(
+    (v, round) => v / Math.max(...baselines.map((label) => samples.get(label)?.[round]?.rps ?? Number.NaN)),
   );
 
 /** The median of `roundRatios`: what a throughput budget is judged on. */
@@ -50,4 +66,19 @@ export const ratioSpread = (samples: Samples, value: string, baselines: string[]
 };
 
 /** The median req/s of one label. */
-export const medianOf = (samples: Samples, label: string) => median(samples.get(label) ?? [Number.NaN]);
+export const medianOf = (samples: Samples, label: string) => {
+  const rps = rpsOf(samples, label);
+  return rps.length ? median(rps) : Number.NaN;
+};
+
+/** The median CPU µs per request of one label. */
+export const cpuOf = (samples: Samples, label: string) => {
+  const cpu = (samples.get(label) ?? []).map((r) => r.cpuUs);
+  return cpu.length ? median(cpu) : Number.NaN;
+};
+
+/** "label 12.3 µs" for each label: the notes' account of what a request costs the server. */
+export const cpuNote = (samples: Samples, labels: Record<string, string>) =>
+  `server CPU per request: ${Object.entries(labels)
+    .map(([label, name]) => `${name} ${cpuOf(samples, label).toFixed(1)} µs`)
+    .join(", ")}`;

@@ -50,6 +50,12 @@ describe("bench harness", () => {
         const results = JSON.parse(readFileSync(file as string, "utf8")) as { rows: { id: string; value: number }[] };
         expect(results.rows.length).toBe(10);
         for (const row of results.rows) expect(Number.isFinite(row.value) && row.value >= 0).toBe(true);
+        // Throughput rows also account for the server's CPU time per request, read from /proc.
+        for (const id of ["B1", "B2", "B3"]) {
+          const notes = new RegExp(`^${id}: (.*)$`, "m").exec(stdout)?.[1] ?? "";
+          expect(notes).toMatch(/server CPU per request: .*berth [\d.]+ µs|server CPU per request: off [\d.]+ µs/);
+          expect(notes).not.toContain("NaN");
+        }
       },
       { timeout: 240_000 },
     );
