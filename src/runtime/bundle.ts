@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { BunPlugin } from "bun";
@@ -20,10 +21,14 @@ export interface AllowedImport {
 interface BundleTarget {
   entry: string;
   outdir: string;
-  target: "node" | "browser";
+  target: "bun" | "node" | "browser";
   conditions?: string[];
   /** Leave every npm package to be resolved from node_modules at run time. */
   externalPackages?: boolean;
+  /** Packages left to node_modules at run time while the rest is bundled. */
+  external?: string[];
+  /** Each `import()` becomes a chunk of its own, loaded only when that import runs. */
+  splitting?: boolean;
   /** The runtime modules this bundle may import; anything else fails the build. */
   allowed: readonly AllowedImport[] | "any";
 }
@@ -43,11 +48,23 @@ const POSTGRES_ON_DENO: readonly AllowedImport[] = [
 ];
 
 /**
- * The bundles other runtimes run. Node's sits two folders below `dist/` because the migration
- * reader finds `drizzle/` relative to its own module (`src/db/migrations/files.ts` is three
- * levels deep), and a bundle keeps that relative path.
+ * Every bundle berth ships: the image's Bun entry and the other runtimes'. Bun's and Node's sit
+ * two folders below `dist/` because the migration reader finds `drizzle/` relative to its own
+ * module (`src/db/migrations/files.ts` is three levels deep), and a bundle keeps that relative path.
  */
 export const bundleTargets = {
+  // What the image runs: loading one prebuilt graph instead of transpiling and resolving hundreds
+  // of modules is most of a cold start (SPEC B5). The lazy imports (Sentry's SDK, PGlite, the
+  // healthcheck command) stay chunks of their own. PGlite stays in node_modules: it reads its
+  // wasm and data files from beside its own module, which bundling would move.
+  bun: {
+    entry: "src/index.ts",
+    outdir: "dist/bun/server",
+    target: "bun",
+    splitting: true,
+    external: ["@electric-sql/pglite"],
+    allowed: "any",
+  },
   node: {
     entry: "src/runtime/node/main.ts",
     outdir: "dist/node/server",
@@ -103,20 +120,27 @@ export const disallowedImports = (seen: readonly RuntimeImport[], allowed: Bundl
       );
 
 /**
- * Bundles one runtime's entry into a single ESM file under `outdir` (the target's own by
- * default). Fails when the graph imports a runtime module the target does not allow.
- * Resolves with the output file and every runtime import seen.
+ * Bundles one runtime's entry into ESM under `outdir` (the target's own by default, emptied
+ * first so no chunk of an earlier build lingers): one file, or the entry and its chunks with
+ * `splitting`. Fails when the graph imports a runtime module the
+ * target does not allow. Resolves with the entry's file, every runtime import seen and the
+ * bundler's metafile.
  */
 export const buildBundle = async (name: BundleName, { outdir }: { outdir?: string } = {}) => {
   const target: BundleTarget = bundleTargets[name];
   const seen: RuntimeImport[] = [];
+  const into = outdir ?? `${ROOT}${target.outdir}`;
+  rmSync(into, { recursive: true, force: true });
   const result = await Bun.build({
     entrypoints: [`${ROOT}${target.entry}`],
-    outdir: outdir ?? `${ROOT}${target.outdir}`,
+    outdir: into,
     target: target.target,
     conditions: target.conditions,
     format: "esm",
     packages: target.externalPackages ? "external" : "bundle",
+    external: target.external,
+    splitting: target.splitting,
+    metafile: true,
     plugins: [runtimeImportRecorder(seen)],
     throw: false,
   });
@@ -127,9 +151,9 @@ export const buildBundle = async (name: BundleName, { outdir }: { outdir?: strin
       `the ${name} bundle imports runtime modules it may not:\n${refused.map((r) => `  ${r.specifier} from ${r.importer}`).join("\n")}`,
     );
   }
-  const [output] = result.outputs;
-  if (!output) throw new Error(`bundling ${name} produced no file`);
-  return { file: output.path, runtimeImports: seen };
+  const output = result.outputs.find((o) => o.kind === "entry-point");
+  if (!output || !result.metafile) throw new Error(`bundling ${name} produced no entry file`);
+  return { file: output.path, runtimeImports: seen, metafile: result.metafile };
 };
 
 if (import.meta.main) {
