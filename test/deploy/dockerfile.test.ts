@@ -1,13 +1,17 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import pkg from "../../package.json";
 import { parseCommand } from "../../src/cli/args";
 import { loadConfig } from "../../src/config";
+import { bundleTargets } from "../../src/runtime/bundle";
 import { ROOT } from "../support/process";
 import { parseDockerfile } from "./dockerfile";
 
 const plan = parseDockerfile(readFileSync(join(ROOT, "Dockerfile"), "utf8"));
 const { final } = plan;
+// Every command of the image starts the Bun bundle, not the sources.
+const ENTRY = ["bun", `${bundleTargets.bun.outdir}/index.js`];
 
 describe("Dockerfile", () => {
   test("is multi-stage: the install stage runs a frozen, production-only install", () => {
@@ -16,6 +20,17 @@ describe("Dockerfile", () => {
     const install = runs.map((r) => r.join(" ")).find((r) => r.includes("bun install"));
     expect(install).toContain("--frozen-lockfile");
     expect(install).toContain("--production");
+  });
+
+  test("builds the Bun bundle in a stage of its own with the package script, and ships only its output", () => {
+    expect(pkg.scripts["build:bun"]).toBe("bun src/runtime/bundle.ts bun");
+    const build = plan.stages.find((s) =>
+      s.steps.some((step) => step.kind === "run" && step.command.join(" ").includes("bun run build:bun")),
+    );
+    expect(build?.name).toBeDefined();
+    expect(build).not.toBe(final);
+    const shipped = final.steps.filter((step) => step.kind === "copy" && step.from === build?.name);
+    expect(shipped).toEqual([{ kind: "copy", from: build?.name, sources: ["/app/dist"], dest: "./dist" }]);
   });
 
   test("runs as a user other than root", () => {
@@ -30,7 +45,7 @@ describe("Dockerfile", () => {
 
   test("checks its health with the service's own healthcheck command on the liveness path", () => {
     const command = final.healthcheck?.command ?? [];
-    expect(command.slice(0, 2)).toEqual(["bun", "src/index.ts"]);
+    expect(command.slice(0, 2)).toEqual(ENTRY);
     expect(parseCommand(command.slice(2))).toEqual({
       name: "healthcheck",
       url: undefined,
@@ -45,7 +60,7 @@ describe("Dockerfile", () => {
   });
 
   test("serves in production mode, applying migrations under the lock first", () => {
-    expect(final.cmd).toEqual(["bun", "src/index.ts", "serve", "--mode", "production", "--apply-migrations"]);
+    expect(final.cmd).toEqual([...ENTRY, "serve", "--mode", "production", "--apply-migrations"]);
     expect(parseCommand(final.cmd?.slice(2) ?? [])).toEqual({
       name: "serve",
       mode: "production",

@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSyn
 import { dirname, join, posix, relative } from "node:path";
 import ignore from "@balena/dockerignore";
 import { tempDir } from "../support/db";
-import { ROOT } from "../support/process";
+import { ROOT, startService } from "../support/process";
 import type { ParsedDockerfile, Stage } from "./dockerfile";
 
 /** A step of the rehearsal that failed, named so a test can tell which one. */
@@ -120,7 +120,8 @@ const runStage = async (
           const source = plan.stages.find((s) => s.name === step.from);
           if (!source) throw new RehearsalError("build", `COPY --from=${step.from}: no such stage`);
           const built = await buildStage(plan, source, { context, bin });
-          runs.push(...built.runs);
+          // Two stages may copy from the same one; its RUN steps ran once.
+          runs.push(...built.runs.filter((run) => !runs.includes(run)));
           for (const src of step.sources) {
             const from = join(built.root, resolveIn(built.workdir, src));
             if (!existsSync(from)) throw new RehearsalError("build", `COPY --from=${step.from} ${src}: not found`);
@@ -177,3 +178,69 @@ const linkCopy = (from: string, to: string) => {
 
 /** Whether the build context would send `rel` (a path relative to the context). */
 export const contextSends = (rel: string, context = ROOT) => !buildContext(context).ignores(rel);
+
+// Nothing may be downloaded at run time: any registry lookup from the image fails at once.
+const NO_REGISTRY = "http://127.0.0.1:9/";
+
+/**
+ * The words of the CMD before `serve`: how the image starts its entry (`bun <entry>`), which
+ * every other command of the image (`migrate status`, `token`) goes through too.
+ */
+export const imageEntry = (stage: Stage) => {
+  const cmd = stage.cmd ?? [];
+  const serve = cmd.indexOf("serve");
+  if (serve < 1) throw new RehearsalError("image", `the CMD does not start \`serve\`: ${cmd.join(" ")}`);
+  return cmd.slice(0, serve);
+};
+
+/**
+ * The final stage built, and how to run commands in it as the image would: from its app
+ * directory, with its ENV, nothing but Bun and a shell on the PATH and no registry reachable.
+ * `env` holds that base; callers add the service's variables.
+ */
+export const assembleImage = async (plan: ParsedDockerfile, { context = ROOT } = {}) => {
+  const bin = imageToolchain();
+  const image = await buildStage(plan, plan.final, { context, bin });
+  const appDir = join(image.root, image.workdir);
+  const env: Record<string, string> = {
+    ...image.env,
+    PATH: bin,
+    HOME: tempDir("berth-image-home-"),
+    TMPDIR: tempDir("berth-image-tmp-"),
+    NPM_CONFIG_REGISTRY: NO_REGISTRY,
+    BUN_CONFIG_REGISTRY: NO_REGISTRY,
+  };
+  const resolve = (argv: string[]) => {
+    const [command = "", ...rest] = argv;
+    const found = command.startsWith("/") ? command : Bun.which(command, { PATH: bin });
+    if (!found) throw new RehearsalError("image", `${command} is not on the image's PATH`);
+    return [found, ...rest];
+  };
+  return {
+    ...image,
+    appDir,
+    env,
+    /** Runs a command of the image to completion. */
+    run: async (argv: string[], runEnv: Record<string, string>, timeoutMs = 30_000) => {
+      const proc = Bun.spawn(resolve(argv), {
+        cwd: appDir,
+        env: runEnv,
+        stdout: "pipe",
+        stderr: "pipe",
+        stdin: "ignore",
+        timeout: timeoutMs,
+      });
+      const [stdout, stderr, code] = await Promise.all([
+        new Response(proc.stdout).text(),
+        new Response(proc.stderr).text(),
+        proc.exited,
+      ]);
+      return { code, stdout, stderr, output: stdout + stderr };
+    },
+    /** Starts a serving command of the image and waits for `readyPath` to answer 200. */
+    start: (argv: string[], serviceEnv: Record<string, string>, readyPath = "/livez") =>
+      startService(serviceEnv, { argv: resolve(argv), cwd: appDir, readyPath }),
+  };
+};
+
+export type AssembledImage = Awaited<ReturnType<typeof assembleImage>>;

@@ -1,6 +1,11 @@
 import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseCommand } from "../../src/cli/args";
 import { loadConfig } from "../../src/config";
+import { ROOT } from "../support/process";
+import { parseDockerfile } from "./dockerfile";
+import { imageEntry } from "./image";
 import { flyConfig, flyDurationMs, railwayConfig, releaseCommand } from "./platforms";
 
 const defaults = loadConfig({});
@@ -67,9 +72,10 @@ describe("railway.toml", () => {
     expect([railway.deploy?.preDeployCommand].flat()).toEqual([fly.deploy?.release_command]);
   });
 
-  test("starts the service with migrations applied, its mode from APP_MODE", () => {
+  test("starts the image's entry (its CMD's) with migrations applied, its mode from APP_MODE", () => {
+    const { final } = parseDockerfile(readFileSync(join(ROOT, "Dockerfile"), "utf8"));
     const [bun, entry, ...args] = railway.deploy?.startCommand?.split(/\s+/) ?? [];
-    expect([bun, entry]).toEqual(["bun", "src/index.ts"]);
+    expect([bun, entry]).toEqual(imageEntry(final));
     expect(parseCommand(args)).toEqual({ name: "serve", mode: undefined, applyMigrations: true, role: "monolith" });
   });
 

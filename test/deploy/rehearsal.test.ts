@@ -37,7 +37,13 @@ describe("the build context (.dockerignore)", () => {
     for (const path of [".data/pglite/PG_VERSION", "node_modules/hono/package.json", ".env", ".env.production"]) {
       expect({ path, sent: contextSends(path) }).toEqual({ path, sent: false });
     }
-    for (const path of [".git/HEAD", "test/api/notes.test.ts", "src/config/index.test.ts", "coverage/lcov.info"]) {
+    for (const path of [
+      ".git/HEAD",
+      "test/api/notes.test.ts",
+      "src/config/index.test.ts",
+      "coverage/lcov.info",
+      "dist/bun/server/index.js",
+    ]) {
       expect({ path, sent: contextSends(path) }).toEqual({ path, sent: false });
     }
   });
@@ -54,11 +60,14 @@ describe("the build context (.dockerignore)", () => {
 });
 
 describe("the final stage's contents", () => {
-  test("are the COPY lines' files and production dependencies only, with drizzle-kit among them", async () => {
+  test("are the COPY lines' files, the Bun bundle and production dependencies only, with drizzle-kit among them", async () => {
     const plan = parseDockerfile(DOCKERFILE);
     const image = await buildStage(plan, plan.final, { bin: imageToolchain() });
     const app = join(image.root, image.workdir);
-    expect(readdirSync(app).sort()).toEqual(["drizzle", "drizzle.config.ts", "node_modules", "package.json", "src"]);
+    expect(readdirSync(app).sort()).toEqual(["dist", "drizzle", "drizzle.config.ts", "node_modules", "src"]);
+    expect(walk(join(app, "dist")).filter((f) => !/^bun\/server\/chunk-\w+\.js$/.test(f))).toEqual([
+      "bun/server/index.js",
+    ]);
     expect(walk(join(app, "src")).filter((f) => f.endsWith(".test.ts"))).toEqual([]);
     for (const dev of Object.keys(pkg.devDependencies)) {
       expect({ dev, installed: existsSync(join(app, "node_modules", dev)) }).toEqual({ dev, installed: false });
@@ -79,6 +88,7 @@ if (serviceUrl("TEST_DATABASE_URL")) {
       expect(timings.map((t) => t.step)).toEqual([
         "assemble",
         "RUN (install stage)",
+        "RUN (build stage)",
         "release",
         "migrate status",
         "start",
@@ -100,7 +110,8 @@ if (serviceUrl("TEST_DATABASE_URL")) {
       ["drizzle.config.ts", "release", "drizzle.config"],
       ["src", "release", "./src/config"],
       ["/app/node_modules", "release", "downloading package manifest drizzle-kit"],
-      ["package.json", "migrate status", "package.json"],
+      ["package.json", "build", "build:bun"],
+      ["/app/dist", "migrate status", "dist/bun/server/index.js"],
       ["patches", "build", "patch file not found"],
     ])(
       "without %s in the image, the rehearsal fails at %s",

@@ -1,8 +1,6 @@
-import { join } from "node:path";
-import { tempDir } from "../support/db";
-import { freePort, type RunningService, startService } from "../support/process";
+import { freePort, type RunningService } from "../support/process";
 import { parseDockerfile } from "./dockerfile";
-import { buildStage, imageToolchain, RehearsalError } from "./image";
+import { type AssembledImage, assembleImage, imageEntry, RehearsalError } from "./image";
 import { flyConfig, flyDurationMs, probedPaths, railwayConfig, releaseCommand } from "./platforms";
 
 export interface StepTiming {
@@ -18,26 +16,13 @@ export interface RehearsalSettings {
   secrets: { AUTH_JWT_SECRET: string; OPS_TOKEN: string };
 }
 
-// Nothing may be downloaded at run time: any registry lookup from the image fails at once.
-const NO_REGISTRY = "http://127.0.0.1:9/";
-
-/** Runs a command of the image from its app directory to completion. */
-const runInImage = async (argv: string[], cwd: string, env: Record<string, string>, timeoutMs: number) => {
-  const proc = Bun.spawn(argv, { cwd, env, stdout: "pipe", stderr: "pipe", stdin: "ignore", timeout: timeoutMs });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  return { code, stdout, stderr, output: stdout + stderr };
-};
-
 /**
- * Rehearses a release of the image a Dockerfile describes, with no Docker engine: assembles
- * what its final stage holds, then from that directory alone runs the release step on a fresh
- * database (and checks the service agrees it is up to date), starts the CMD in production, passes the HEALTHCHECK and the platforms' probes,
- * serves an authenticated request and stops cleanly on SIGTERM; then boots Railway's start
- * command the same way. Throws a RehearsalError naming the first step that failed.
+ * Rehearses a release of the image a Dockerfile describes, with no Docker engine: builds its
+ * stages and assembles what the final one holds, then from that directory alone runs the release
+ * step on a fresh database (and checks with the image's entry that it is up to date), starts the
+ * CMD in production, passes the HEALTHCHECK and the platforms' probes, serves an authenticated
+ * request with a token from the image's entry and stops cleanly on SIGTERM; then boots Railway's
+ * start command the same way. Throws a RehearsalError naming the first step that failed.
  */
 export const rehearse = async (dockerfileText: string, settings: RehearsalSettings) => {
   const timings: StepTiming[] = [];
@@ -54,31 +39,16 @@ export const rehearse = async (dockerfileText: string, settings: RehearsalSettin
   };
 
   const plan = parseDockerfile(dockerfileText);
-  const bin = imageToolchain();
-  const image = await step("assemble", `final stage of ${plan.final.image}`, () =>
-    buildStage(plan, plan.final, { bin }),
-  );
+  const image = await step("assemble", `final stage of ${plan.final.image}`, () => assembleImage(plan));
   // A stage built earlier in this test process is reused, as Docker's layer cache would; its RUN
   // times are the ones measured when it was built.
   for (const run of image.runs) {
     timings.push({ step: `RUN (${run.stage} stage)`, ms: run.ms, detail: run.command.join(" ") });
   }
-  const appDir = join(image.root, image.workdir);
-  const resolve = (argv: string[]) => {
-    const [command = "", ...rest] = argv;
-    const found = Bun.which(command, { PATH: bin });
-    if (!found) throw new RehearsalError("image", `${command} is not on the image's PATH`);
-    return [found, ...rest];
-  };
-
+  const entry = imageEntry(plan.final);
   const [port, opsPort] = [await freePort(), await freePort()];
   const env: Record<string, string> = {
     ...image.env,
-    PATH: bin,
-    HOME: tempDir("berth-image-home-"),
-    TMPDIR: tempDir("berth-image-tmp-"),
-    NPM_CONFIG_REGISTRY: NO_REGISTRY,
-    BUN_CONFIG_REGISTRY: NO_REGISTRY,
     DATABASE_URL: settings.databaseUrl,
     DATABASE_SSL: "disable",
     ...settings.secrets,
@@ -89,25 +59,23 @@ export const rehearse = async (dockerfileText: string, settings: RehearsalSettin
 
   const release = releaseCommand();
   await step("release", release, async () => {
-    const result = await runInImage(["/bin/sh", "-c", release], appDir, env, 120_000);
+    const result = await image.run(["/bin/sh", "-c", release], env, 120_000);
     if (result.code !== 0) throw new Error(`exited ${result.code}:\n${result.output}`);
   });
 
   // The service must agree with drizzle-kit's ledger: nothing pending, no drift.
-  const status = ["bun", "src/index.ts", "migrate", "status"];
+  const status = [...entry, "migrate", "status"];
   await step("migrate status", status.join(" "), async () => {
-    const result = await runInImage(resolve(status), appDir, env, 30_000);
+    const result = await image.run(status, env);
     if (result.code !== 0) throw new Error(`exited ${result.code} (0 is up to date):\n${result.output}`);
   });
 
   const cmd = plan.final.cmd;
   if (!cmd) throw new RehearsalError("start", "the final stage has no CMD");
-  const service = await step("start", cmd.join(" "), () =>
-    startService(env, { argv: resolve(cmd), cwd: appDir, readyPath: "/livez" }),
-  );
+  const service = await step("start", cmd.join(" "), () => image.start(cmd, env));
   try {
-    await probe(step, service, env, appDir, plan.final.healthcheck?.command, resolve);
-    await serveAuthenticated(step, service, env, appDir, resolve);
+    await probe(step, service, env, image, plan.final.healthcheck?.command);
+    await serveAuthenticated(step, service, env, image, entry);
     await stopCleanly(step, service, "CMD");
   } finally {
     await service.stop("SIGKILL");
@@ -116,7 +84,7 @@ export const rehearse = async (dockerfileText: string, settings: RehearsalSettin
   const healthcheck = plan.final.healthcheck?.command;
   if (healthcheck) {
     await step("healthcheck after stop", healthcheck.join(" "), async () => {
-      const result = await runInImage(resolve(healthcheck), appDir, env, 10_000);
+      const result = await image.run(healthcheck, env, 10_000);
       if (result.code === 0) throw new Error("the HEALTHCHECK passed with the service stopped");
     });
   }
@@ -126,7 +94,7 @@ export const rehearse = async (dockerfileText: string, settings: RehearsalSettin
   if (start) {
     const staging = { ...env, APP_MODE: "staging" };
     const railwayService = await step("railway start", start.join(" "), () =>
-      startService(staging, { argv: resolve(start), cwd: appDir, readyPath: railway?.healthcheckPath ?? "/livez" }),
+      image.start(start, staging, railway?.healthcheckPath),
     );
     try {
       await stopCleanly(step, railwayService, "railway start");
@@ -134,24 +102,22 @@ export const rehearse = async (dockerfileText: string, settings: RehearsalSettin
       await railwayService.stop("SIGKILL");
     }
   }
-  return { timings, appDir, plan };
+  return { timings, appDir: image.appDir, plan };
 };
 
 type Step = <T>(name: string, detail: string, run: () => Promise<T>) => Promise<T>;
-type Resolve = (argv: string[]) => string[];
 
 /** The HEALTHCHECK as the Dockerfile states it, then every path a platform probes. */
 const probe = async (
   step: Step,
   service: RunningService,
   env: Record<string, string>,
-  appDir: string,
+  image: AssembledImage,
   healthcheck: string[] | undefined,
-  resolve: Resolve,
 ) => {
   if (!healthcheck) throw new RehearsalError("healthcheck", "the final stage has no HEALTHCHECK");
   await step("healthcheck", healthcheck.join(" "), async () => {
-    const result = await runInImage(resolve(healthcheck), appDir, env, 10_000);
+    const result = await image.run(healthcheck, env, 10_000);
     if (result.code !== 0) throw new Error(`exited ${result.code}:\n${result.output}`);
   });
   const { fly } = probedPaths();
@@ -173,12 +139,12 @@ const serveAuthenticated = async (
   step: Step,
   service: RunningService,
   env: Record<string, string>,
-  appDir: string,
-  resolve: Resolve,
+  image: AssembledImage,
+  entry: string[],
 ) => {
-  const mint = ["bun", "src/index.ts", "token", "--sub", "rehearsal-user"];
+  const mint = [...entry, "token", "--sub", "rehearsal-user"];
   const token = await step("token", mint.join(" "), async () => {
-    const result = await runInImage(resolve(mint), appDir, env, 30_000);
+    const result = await image.run(mint, env);
     if (result.code !== 0) throw new Error(`exited ${result.code}:\n${result.output}`);
     return result.stdout.trim();
   });
