@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSyn
 import { dirname, join, posix, relative } from "node:path";
 import ignore from "@balena/dockerignore";
 import { tempDir } from "../support/db";
-import { ROOT, startService } from "../support/process";
+import { ROOT, runProcess, startService } from "../support/process";
 import type { ParsedDockerfile, Stage } from "./dockerfile";
 
 /** A step of the rehearsal that failed, named so a test can tell which one. */
@@ -222,20 +222,8 @@ export const assembleImage = async (plan: ParsedDockerfile, { context = ROOT } =
     env,
     /** Runs a command of the image to completion. */
     run: async (argv: string[], runEnv: Record<string, string>, timeoutMs = 30_000) => {
-      const proc = Bun.spawn(resolve(argv), {
-        cwd: appDir,
-        env: runEnv,
-        stdout: "pipe",
-        stderr: "pipe",
-        stdin: "ignore",
-        timeout: timeoutMs,
-      });
-      const [stdout, stderr, code] = await Promise.all([
-        new Response(proc.stdout).text(),
-        new Response(proc.stderr).text(),
-        proc.exited,
-      ]);
-      return { code, stdout, stderr, output: stdout + stderr };
+      const result = await runProcess(resolve(argv), { cwd: appDir, env: runEnv, timeoutMs });
+      return { ...result, output: result.stdout + result.stderr };
     },
     /** Starts a serving command of the image and waits for `readyPath` to answer 200. */
     start: (argv: string[], serviceEnv: Record<string, string>, readyPath = "/livez") =>

@@ -24,20 +24,12 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `bun src/index.ts ...args` to completion with the given environment. */
-export const runCliProcess = async (
-  args: string[],
-  env: Record<string, string | undefined> = {},
-  { cwd = ROOT, timeoutMs = 60_000 } = {},
+/** Runs a command to completion with exactly `env`, no stdin, killed after `timeoutMs`. */
+export const runProcess = async (
+  argv: string[],
+  { cwd, env, timeoutMs }: { cwd: string; env: Record<string, string>; timeoutMs: number },
 ): Promise<CliResult> => {
-  const proc = Bun.spawn([process.execPath, ENTRY, ...args], {
-    cwd,
-    env: childEnv(env),
-    stdout: "pipe",
-    stderr: "pipe",
-    stdin: "ignore",
-    timeout: timeoutMs,
-  });
+  const proc = Bun.spawn(argv, { cwd, env, stdout: "pipe", stderr: "pipe", stdin: "ignore", timeout: timeoutMs });
   const [stdout, stderr, code] = await Promise.all([
     new Response(proc.stdout).text(),
     new Response(proc.stderr).text(),
@@ -45,6 +37,13 @@ export const runCliProcess = async (
   ]);
   return { code, stdout, stderr };
 };
+
+/** Runs `bun src/index.ts ...args` to completion with the given environment. */
+export const runCliProcess = (
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  { cwd = ROOT, timeoutMs = 60_000 } = {},
+): Promise<CliResult> => runProcess([process.execPath, ENTRY, ...args], { cwd, env: childEnv(env), timeoutMs });
 
 export interface RunningService {
   proc: Subprocess<"ignore", "pipe", "pipe">;
