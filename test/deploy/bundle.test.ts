@@ -5,7 +5,7 @@ import type { BuildMetafile } from "bun";
 import postgres from "postgres";
 import { readMigrations } from "../../src/db/migrations/files";
 import { buildBundle } from "../../src/runtime/bundle";
-import { createTestDatabase, type TestDatabase, tempDir } from "../support/db";
+import { tempDir, testDatabases } from "../support/db";
 import { ROOT } from "../support/process";
 import { type SentryIngest, startSentryIngest } from "../support/sentry-ingest";
 import { serviceUrl } from "../support/services";
@@ -69,18 +69,12 @@ describe("the Bun bundle", () => {
 // The image's CMD runs in production, which refuses PGlite: these need the real Postgres.
 if (serviceUrl("TEST_DATABASE_URL")) {
   describe("the image's CMD, from its bundle", () => {
-    const databases: TestDatabase[] = [];
+    const { fresh: freshDatabase, dropAll } = testDatabases("berth_bundle");
     const ingests: SentryIngest[] = [];
     afterAll(async () => {
       for (const ingest of ingests) ingest.stop();
-      await Promise.all(databases.map((db) => db.drop()));
+      await dropAll();
     });
-    const freshDatabase = async () => {
-      const db = await createTestDatabase("berth_bundle");
-      if (!db) throw new Error("TEST_DATABASE_URL vanished");
-      databases.push(db);
-      return db.url;
-    };
     const production = async (extra: Record<string, string> = {}) => {
       const image = await assembleImage(plan);
       const databaseUrl = await freshDatabase();

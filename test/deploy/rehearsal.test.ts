@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import pkg from "../../package.json";
-import { createTestDatabase, type TestDatabase } from "../support/db";
+import { testDatabases } from "../support/db";
 import { ROOT } from "../support/process";
 import { serviceUrl } from "../support/services";
 import { parseDockerfile, withoutCopySource } from "./dockerfile";
@@ -15,17 +15,8 @@ const secrets = {
   OPS_TOKEN: "rehearsal-ops-token-0123456789abcdef0123456789",
 };
 
-const databases: TestDatabase[] = [];
-afterAll(async () => {
-  await Promise.all(databases.map((db) => db.drop()));
-});
-
-const freshDatabase = async () => {
-  const db = await createTestDatabase("berth_rehearsal");
-  if (!db) throw new Error("TEST_DATABASE_URL vanished");
-  databases.push(db);
-  return db.url;
-};
+const { fresh: freshDatabase, dropAll } = testDatabases("berth_rehearsal");
+afterAll(dropAll);
 
 const walk = (dir: string, rel = ""): string[] =>
   readdirSync(join(dir, rel), { withFileTypes: true }).flatMap((entry) =>

@@ -72,6 +72,23 @@ export const createTestDatabase = async (prefix = "berth_test"): Promise<TestDat
 };
 
 /**
+ * Fresh databases for one test file: `fresh()` creates one and resolves with its URL, `dropAll()`
+ * (from `afterAll`) drops every one created. For suites that need the real Postgres.
+ */
+export const testDatabases = (prefix: string) => {
+  const created: TestDatabase[] = [];
+  return {
+    fresh: async () => {
+      const db = await createTestDatabase(prefix);
+      if (!db) throw new Error("TEST_DATABASE_URL vanished");
+      created.push(db);
+      return db.url;
+    },
+    dropAll: () => Promise.all(created.map((db) => db.drop())),
+  };
+};
+
+/**
  * A pooled Database on a fresh real-Postgres database, migrated unless asked not to; closing
  * it drops the database.
  */
