@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
 import type { Config } from "../config";
-import type { AppEnv } from "./env";
+import type { AppEnv } from "../http";
 
 // Served by plain handlers (no request to validate), so documented here by hand.
 const PLAIN_ROUTES: { path: string; tag: string; summary: string; type: string; unavailable?: string }[] = [

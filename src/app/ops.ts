@@ -3,11 +3,11 @@ import type { Config } from "../config";
 import type { HealthRunner } from "../health";
 import { hasOpsToken } from "../health/ops-token";
 import { healthHandler, livez } from "../health/routes";
+import { Problem, problemResponse, renderError } from "../http";
 import type { Lifecycle } from "../lifecycle/state";
-import type { Logger } from "../monitoring/logger";
+import type { Logger } from "../logger";
 import { metricsHandler } from "../monitoring/metrics/handler";
 import type { MetricsRegistry } from "../monitoring/metrics/registry";
-import { Problem, problemResponse, renderError } from "./problem";
 
 /** What the ops server needs; the same health runner and lifecycle as the API. */
 export interface OpsDeps {

@@ -1,5 +1,5 @@
 import type { Env } from "../config";
-import type { CliIo } from ".";
+import type { CliIo } from "./io";
 
 interface HealthcheckOptions {
   url?: string;

@@ -3,7 +3,7 @@ import { readStatus } from "../db/migrations/apply";
 import { prepareSchema } from "../db/migrations/startup";
 import { type MigrationStatus, statusExitCode } from "../db/migrations/status";
 import { openDatabase, openMigrationConnection } from "../db/open";
-import { createLogger } from "../monitoring/logger";
+import { createLogger } from "../logger";
 
 /** Renders the status newest first: tag, when applied, whether the file still matches. */
 export const formatStatus = (status: MigrationStatus) => {

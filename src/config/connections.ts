@@ -1,5 +1,4 @@
-import type { Env } from ".";
-import type { ParsedEnv } from "./schema";
+import type { Env, ParsedEnv } from "./schema";
 
 const SEED_DATABASE = ["DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD"] as const;
 const SEED_REDIS = ["REDIS_PORT", "REDIS_PASSWORD"] as const;

@@ -4,6 +4,9 @@ import { z } from "zod";
 export const modes = ["development", "test", "staging", "production"] as const;
 export type Mode = (typeof modes)[number];
 
+/** The process environment, or a Worker's string bindings. */
+export type Env = Record<string, string | undefined>;
+
 const bool = z
   .enum(["true", "false", "1", "0"], { message: 'expected "true" or "false"' })
   .transform((v) => v === "true" || v === "1");

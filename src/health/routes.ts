@@ -1,6 +1,6 @@
 import { type Context, type Handler, Hono } from "hono";
-import type { AppEnv } from "../app/env";
 import type { Config } from "../config";
+import type { AppEnv } from "../http";
 import type { Lifecycle } from "../lifecycle/state";
 import type { Answer } from "../monitoring/request-frame";
 import { HEALTH_JSON, healthJsonBody, wantsHealthJson } from "./ietf";

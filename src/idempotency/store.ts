@@ -23,7 +23,7 @@ export type Claim =
 const key = (ownerId: string, k: string) => and(eq(idempotencyKeys.ownerId, ownerId), eq(idempotencyKeys.key, k));
 
 /** Idempotency keys in the database, scoped per owner; every call is bounded by the database deadline. */
-export const idempotencyStore = (db: Database) => {
+export const createIdempotencyStore = (db: Database) => {
   const claimOnce = (ownerId: string, k: string, fingerprint: string) =>
     db.run(async (orm): Promise<Claim | undefined> => {
       const token = crypto.randomUUID();
@@ -112,4 +112,4 @@ export const idempotencyStore = (db: Database) => {
   };
 };
 
-export type IdempotencyStore = ReturnType<typeof idempotencyStore>;
+export type IdempotencyStore = ReturnType<typeof createIdempotencyStore>;

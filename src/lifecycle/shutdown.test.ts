@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { createLogger } from "../monitoring/logger";
+import { createLogger } from "../logger";
 import { gracefulShutdown, type Listener } from "./shutdown";
 import { createLifecycle } from "./state";
 

@@ -1,4 +1,4 @@
-import type { Logger } from "../monitoring/logger";
+import type { Logger } from "../logger";
 import type { Lifecycle } from "./state";
 
 /** A server the runtime adapter runs: it can stop accepting and report what is still in flight. */

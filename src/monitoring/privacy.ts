@@ -1,4 +1,4 @@
-import { maskSecrets } from "./logger";
+import { maskSecrets } from "../logger";
 
 // Structural slices of the SDK's event and span shapes: this module stays SDK-free and testable.
 interface ScrubbableEvent {

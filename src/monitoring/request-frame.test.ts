@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { Hono } from "hono";
 import { NONCE, secureHeaders } from "hono/secure-headers";
-import type { AppEnv } from "../app/env";
-import { createLogger } from "./logger";
+import type { AppEnv } from "../http";
+import { createLogger } from "../logger";
 import { requestFrame } from "./request-frame";
 
 const framed = (answerHeaders = secureHeaders()) => {

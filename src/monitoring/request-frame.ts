@@ -1,20 +1,13 @@
 import { type Context, type ErrorHandler, type Handler, Hono, type MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { AppEnv } from "../app/env";
-import type { Logger } from "./logger";
+import type { AppEnv } from "../http";
+import type { Logger } from "../logger";
 import { httpMetrics } from "./metrics/http";
 import type { MetricsRegistry } from "./metrics/registry";
 import type { Reporter } from "./reporter";
 import { requestLog } from "./request-log";
 import { requestScope } from "./request-scope";
 import { routeLabel } from "./route";
-
-/** What is known of a request once it has been answered, for its log line and its metrics. */
-export interface Answered {
-  /** Route pattern (`/v1/notes/:id`) or the shared unmatched label. */
-  route: string;
-  durationMs: number;
-}
 
 /** Builds an answer that carries the frame's headers from the start. */
 export type Answer = (c: Context<AppEnv>, body: string, status: ContentfulStatusCode) => Response;

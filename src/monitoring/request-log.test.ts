@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { Hono } from "hono";
-import type { AppEnv } from "../app/env";
-import { createLogger } from "./logger";
+import type { AppEnv } from "../http";
+import { createLogger } from "../logger";
 import { createRegistry } from "./metrics/registry";
 import { requestFrame } from "./request-frame";
 import { UNMATCHED_ROUTE } from "./route";

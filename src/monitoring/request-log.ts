@@ -1,8 +1,8 @@
 import type { Context } from "hono";
-import type { AppEnv } from "../app/env";
-import type { Logger } from "./logger";
+import type { AppEnv } from "../http";
+import type { Logger } from "../logger";
 import { networkErrorCode } from "./network-errors";
-import type { Answered } from "./request-frame";
+import type { RequestSummary } from "./route";
 
 /**
  * One line per request: time, level, requestId, method, route pattern, status, durationMs and
@@ -13,7 +13,7 @@ import type { Answered } from "./request-frame";
  */
 export const requestLog =
   (logger: Logger) =>
-  (c: Context<AppEnv>, { route, durationMs }: Answered) => {
+  (c: Context<AppEnv>, { route, durationMs }: RequestSummary) => {
     const status = c.res.status;
     const fields = {
       requestId: c.get("requestId"),

@@ -1,5 +1,5 @@
 import type { Context, Next } from "hono";
-import type { AppEnv } from "../app/env";
+import type { AppEnv } from "../http";
 import type { Reporter } from "./reporter";
 import { routeLabel } from "./route";
 

@@ -17,3 +17,10 @@ export const routeLabel = (c: Context): string => {
   }
   return UNMATCHED_ROUTE;
 };
+
+/** What is known of a request once its response is finalized, for its log line and its metrics. */
+export interface RequestSummary {
+  /** Route pattern (`/v1/notes/:id`) or the shared unmatched label. */
+  route: string;
+  durationMs: number;
+}

@@ -1,14 +1,13 @@
-import { createApp } from "../app";
-import { createOpsApp } from "../app/ops";
+import { createApp, createOpsApp } from "../app";
 import { createTokenVerifier } from "../auth/verifier";
 import { openCache, type RedisFactory } from "../cache/open";
 import type { Config } from "../config";
 import { prepareSchema } from "../db/migrations/startup";
 import { openDatabase } from "../db/open";
-import { createHealth } from "../health";
+import { createHealth, healthMetrics } from "../health";
 import { createLifecycle } from "../lifecycle/state";
-import { serviceLogger } from "../monitoring/logger";
-import { healthMetrics } from "../monitoring/metrics/health";
+import { serviceLogger } from "../logger";
+
 import type { Monitoring } from "../monitoring/reporter";
 import { batchedLines } from "./log-lines";
 

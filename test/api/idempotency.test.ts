@@ -3,7 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { idempotencyKeys, notes } from "../../src/db/schema";
 import type { Database } from "../../src/db/types";
 import { requestFingerprint } from "../../src/idempotency";
-import { idempotencyStore } from "../../src/idempotency/store";
+import { createIdempotencyStore } from "../../src/idempotency/store";
 import { authHeaders, buildTestApp } from "../support/app";
 import { databaseBackends } from "../support/db";
 
@@ -76,7 +76,7 @@ for (const backend of databaseBackends()) {
 
     test("a key in flight elsewhere is a 409 with Retry-After; another body is still a 422", async () => {
       const sub = user();
-      const store = idempotencyStore(db);
+      const store = createIdempotencyStore(db);
       const fingerprint = await requestFingerprint("POST", "/v1/notes", { title: "slow", body: "" });
       const claim = await store.claim(sub, "in-flight", fingerprint);
       expect(claim.kind).toBe("claimed");
@@ -91,7 +91,7 @@ for (const backend of databaseBackends()) {
     test("a claim whose holder died is taken over once its lease ends", async () => {
       const sub = user();
       const fingerprint = await requestFingerprint("POST", "/v1/notes", { title: "orphan", body: "" });
-      await idempotencyStore(db).claim(sub, "orphaned", fingerprint);
+      await createIdempotencyStore(db).claim(sub, "orphaned", fingerprint);
       await db.orm
         .update(idempotencyKeys)
         .set({ lockedUntil: sql`now() - interval '1 second'` })
@@ -117,7 +117,7 @@ for (const backend of databaseBackends()) {
       expect(later.headers.get("idempotent-replayed")).toBeNull();
       expect(((await later.json()) as Note).id).not.toBe(first.id);
       expect(await notesOf(sub)).toHaveLength(2);
-      await idempotencyStore(db).purgeExpired();
+      await createIdempotencyStore(db).purgeExpired();
     });
 
     test("10 concurrent retries with one key create exactly one note", async () => {

@@ -4,7 +4,7 @@ import { memoryCache } from "../../src/cache/memory";
 import { redisCache } from "../../src/cache/redis";
 import type { Cache } from "../../src/cache/types";
 import type { Database } from "../../src/db/types";
-import { createLogger } from "../../src/monitoring/logger";
+import { createLogger } from "../../src/logger";
 import { authHeaders, buildTestApp } from "../support/app";
 import { freshPglite } from "../support/db";
 import { freePort } from "../support/ports";

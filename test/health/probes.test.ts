@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createOpsApp } from "../../src/app/ops";
+import { createOpsApp } from "../../src/app";
 import type { Database } from "../../src/db/types";
 import { createLifecycle } from "../../src/lifecycle/state";
-import { createLogger } from "../../src/monitoring/logger";
+import { createLogger } from "../../src/logger";
 import { buildTestApp } from "../support/app";
 import { databaseBackends, freshPglite } from "../support/db";
 

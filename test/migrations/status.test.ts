@@ -11,7 +11,7 @@ import { readMigrations } from "../../src/db/migrations/files";
 import { prepareSchema, SchemaNotReadyError } from "../../src/db/migrations/startup";
 import { statusExitCode } from "../../src/db/migrations/status";
 import type { Database, Orm } from "../../src/db/types";
-import { createLogger } from "../../src/monitoring/logger";
+import { createLogger } from "../../src/logger";
 import { ledgerRows, migrationBackends, migrationsFolder, shippedMigrations, tableExists } from "../support/migrations";
 
 const shipped = shippedMigrations();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import * as Sentry from "@sentry/bun";
 import { loadConfig } from "../../src/config";
 import type { Database } from "../../src/db/types";
-import { createLogger } from "../../src/monitoring/logger";
+import { createLogger } from "../../src/logger";
 import { createRegistry } from "../../src/monitoring/metrics/registry";
 import { installReporter, monitored } from "../../src/monitoring/monitored";
 import type { Reporter } from "../../src/monitoring/reporter";

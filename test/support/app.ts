@@ -8,7 +8,7 @@ import { DEV_JWT_SECRET, type Env, loadConfig } from "../../src/config";
 import type { Database } from "../../src/db/types";
 import { createHealth } from "../../src/health";
 import { createLifecycle, type Lifecycle } from "../../src/lifecycle/state";
-import { createLogger, type Logger } from "../../src/monitoring/logger";
+import { createLogger, type Logger } from "../../src/logger";
 import type { Monitoring } from "../../src/monitoring/reporter";
 
 /** Builds the real app around a given database, with test defaults any suite can override. */

@@ -1,5 +1,5 @@
 import type { Config } from "../../config";
-import type { Logger } from "../../monitoring/logger";
+import type { Logger } from "../../logger";
 import { openMigrationConnection } from "../open";
 import type { Database } from "../types";
 import { applyMigrations, readStatus } from "./apply";

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { networkErrorCode } from "../network-errors";
-import type { Answered } from "../request-frame";
+import type { RequestSummary } from "../route";
 import type { MetricsRegistry } from "./registry";
 
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
@@ -45,7 +45,7 @@ export const httpMetrics = (registry: MetricsRegistry) => {
     }
     return pair;
   };
-  return (c: Context, { route, durationMs }: Answered) => {
+  return (c: Context, { route, durationMs }: RequestSummary) => {
     const status = c.res.status;
     const pair = pairOf(METHODS.has(c.req.method) ? c.req.method : "OTHER", route, status);
     pair.count.inc();

@@ -1,4 +1,4 @@
-import { Problem } from "../../app/problem";
+import { Problem } from "../../http";
 import type { Keyset } from "./repository";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -41,7 +41,7 @@ export const insertNote = async (orm: Orm, ownerId: string, input: NewNote) => {
 };
 
 /** Reads and writes notes, always scoped to their owner; every call is bounded by the database deadline. */
-export const notesRepository = (db: Database) => ({
+export const createNotesRepository = (db: Database) => ({
   create: (ownerId: string, input: NewNote) => db.run((orm) => insertNote(orm, ownerId, input)),
 
   find: (ownerId: string, id: string) =>
@@ -106,4 +106,4 @@ export const notesRepository = (db: Database) => ({
     }),
 });
 
-export type NotesRepository = ReturnType<typeof notesRepository>;
+export type NotesRepository = ReturnType<typeof createNotesRepository>;

@@ -1,6 +1,6 @@
 import type { Cache } from "../../cache/types";
 import type { NoteRow } from "../../db/schema";
-import type { Logger } from "../../monitoring/logger";
+import type { Logger } from "../../logger";
 import type { NotesRepository } from "./repository";
 
 const key = (ownerId: string, id: string) => `note:v1:${ownerId}:${id}`;
@@ -15,7 +15,12 @@ const revive = (json: string): NoteRow => {
  * the cache: reads fall through to the database and the failure is logged. A TTL of 0 turns
  * the read-through cache off.
  */
-export const notesService = (repo: NotesRepository, sharedCache: Cache | undefined, ttlMs: number, log: Logger) => {
+export const createNotesService = (
+  repo: NotesRepository,
+  sharedCache: Cache | undefined,
+  ttlMs: number,
+  log: Logger,
+) => {
   const cache = ttlMs > 0 ? sharedCache : undefined;
   const bypass = (op: string) => (error: unknown) => {
     log.warn("cache unavailable; bypassing", { op, error });
@@ -48,4 +53,4 @@ export const notesService = (repo: NotesRepository, sharedCache: Cache | undefin
   };
 };
 
-export type NotesService = ReturnType<typeof notesService>;
+export type NotesService = ReturnType<typeof createNotesService>;

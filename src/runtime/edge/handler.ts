@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { Problem, renderError } from "../../app/problem";
+import { Problem, renderError } from "../../http";
 import { requestFrame } from "../../monitoring/request-frame";
 import { type Bindings, type EdgeService, edgeApp, edgeDatabase, edgeService } from "./service";
 

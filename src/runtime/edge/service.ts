@@ -7,7 +7,7 @@ import { createPostgresDatabase } from "../../db/postgres";
 import type { Database } from "../../db/types";
 import { createHealth } from "../../health";
 import { createLifecycle } from "../../lifecycle/state";
-import { serviceLogger } from "../../monitoring/logger";
+import { serviceLogger } from "../../logger";
 
 /** Env bindings as a Worker receives them: strings configure; secrets, KV or queues are not ours. */
 export type Bindings = Record<string, unknown>;

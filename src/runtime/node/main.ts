@@ -1,8 +1,8 @@
 import pkg from "../../../package.json";
 import { parseCommand, UsageError } from "../../cli/args";
-import { ConfigError, loadConfig } from "../../config";
-import { databaseMessage } from "../../db/errors";
-import { serveWithNode } from ".";
+import { cliErrorMessage } from "../../cli/io";
+import { loadConfig } from "../../config";
+import { serveWithNode } from "./serve";
 
 const USAGE = `berth on Node — serves the API and ops servers
 
@@ -24,8 +24,6 @@ const main = async (argv: string[]) => {
 };
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError) console.error(`error: ${error.message}\n\n${USAGE}`);
-  else if (error instanceof ConfigError) console.error(error.message);
-  else console.error(`error: ${databaseMessage(error)}`);
+  console.error(cliErrorMessage(error, USAGE));
   process.exit(1);
 });

@@ -1,5 +1,5 @@
-import type { HealthRunner } from "../../health/runner";
-import type { MetricsRegistry } from "./registry";
+import type { MetricsRegistry } from "../monitoring/metrics/registry";
+import type { HealthRunner } from "./runner";
 
 const STATUSES = ["pass", "warn", "fail"] as const;
 

@@ -1,0 +1,1 @@
+export { createDebugSentryRouter } from "./debug-sentry.index";

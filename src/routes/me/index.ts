@@ -1,0 +1,1 @@
+export { createMeRouter } from "./me.index";

@@ -1,0 +1,49 @@
+import type { Server } from "bun";
+import { redisCache } from "../../cache/redis";
+import type { Config } from "../../config";
+import type { Listener } from "../../lifecycle/shutdown";
+import { processMetrics } from "../../monitoring/metrics/process";
+import { createRegistry } from "../../monitoring/metrics/registry";
+import { bootService, logStartup } from "../boot";
+import { exitOnStopSignals } from "../signals";
+
+const listener = (name: string, server: Server<undefined>): Listener => ({
+  name,
+  inFlight: () => server.pendingRequests,
+  stop: (force) => server.stop(force),
+});
+
+/**
+ * Serves the API on PORT and the ops app on OPS_PORT (0 disables it) with Bun.serve. SIGTERM or
+ * SIGINT starts the graceful shutdown of SPEC §9 and exits 0 when it is done; a second signal
+ * exits at once.
+ */
+export const serveWithBun = async (config: Config, { applyMigrations }: { applyMigrations: boolean }) => {
+  // Sentry first, so it is initialised before anything it should see; off without SENTRY_DSN.
+  // Loaded only then: importing the SDK alone costs a few hundred ms of every cold start.
+  const reporter = config.sentry.dsn
+    ? (await import("../../monitoring/sentry-bun")).createSentryReporter(config.sentry)
+    : undefined;
+  const metrics = createRegistry();
+  processMetrics(metrics);
+  const service = await bootService(config, {
+    applyMigrations,
+    redis: redisCache,
+    readRssBytes: () => process.memoryUsage.rss(),
+    monitoring: { reporter, metrics },
+  });
+  const server = Bun.serve({ hostname: config.host, port: config.port, fetch: service.app.fetch });
+  const listeners = [listener("api", server)];
+  if (config.opsPort !== 0) {
+    listeners.push(
+      listener("ops", Bun.serve({ hostname: config.host, port: config.opsPort, fetch: service.ops.fetch })),
+    );
+  }
+  logStartup(
+    service,
+    `http://${config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host}:${server.port}`,
+  );
+
+  exitOnStopSignals(service, listeners);
+  return server;
+};
