@@ -1,15 +1,13 @@
-import type { Hono } from "hono";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
-import { getPath } from "hono/utils/url";
 import { authenticate, requireUser } from "../auth/middleware";
 import type { TokenVerifier } from "../auth/verifier";
 import type { Cache } from "../cache/types";
 import type { Config } from "../config";
 import type { Database } from "../db/types";
 import type { HealthRunner } from "../health";
-import { probeRoutes } from "../health/routes";
-import { type AppEnv, createRouter, limitBody, notFoundOrMethodNotAllowed, renderError } from "../http";
+import { createProbeRouter } from "../health/routes";
+import { createRouter, limitBody, notFoundOrMethodNotAllowed, renderError } from "../http";
 import { createIdempotency } from "../idempotency";
 import type { Lifecycle } from "../lifecycle/state";
 import type { Logger } from "../logger";
@@ -36,8 +34,6 @@ export interface AppDeps {
   monitoring?: Monitoring;
 }
 
-const exposesInternals = (config: Config) => config.mode === "development" || config.mode === "test";
-
 /**
  * Builds the API: one visible middleware order, then the routes. Imports nothing runtime-specific,
  * so Bun, Node and edge adapters serve the same app.
@@ -48,32 +44,18 @@ const exposesInternals = (config: Config) => config.mode === "development" || co
  */
 export const createApp = (deps: AppDeps) => {
   const { config, logger } = deps;
-  const app = createRouter();
   const { reporter, metrics } = deps.monitoring ?? {};
-  const frame = requestFrame({ logger, metrics, reporter, answerHeaders: secureHeaders() });
-  const onError = renderError({
-    exposeInternals: exposesInternals(config),
-    onUnexpected: (error, c) => logger.error("unhandled error", { requestId: c.get("requestId"), error }),
-  });
-  const corsLayer = config.corsOrigins.length
-    ? cors({ origin: [...config.corsOrigins], credentials: false })
-    : undefined;
+  const app = createRouter();
 
   // First, so every later layer (auth's user id included) runs inside the request's isolation
-  // scope, and every answer (the error mapper's included) gets the security headers and is
+  // scope, and every response (the error handler's included) gets the security headers and is
   // logged, counted and reported once.
-  app.use(frame.middleware);
-  if (corsLayer) app.use(corsLayer);
+  app.use(requestFrame({ logger, metrics, reporter }));
+  app.use(secureHeaders());
+  if (config.corsOrigins.length) app.use(cors({ origin: [...config.corsOrigins], credentials: false }));
   // Probes carry no token and must never be throttled into restarting a healthy machine: they
-  // answer here, before authentication, rate limit and body limit (Hono stops at the first
-  // handler that answers). Without CORS they need no layer but the frame, and GET and HEAD on
-  // them are served apart (`serveProbesApart`); they are still registered here, so the route
-  // table (405s, the OpenAPI document) lists them.
-  const probes = probeRoutes(
-    deps,
-    corsLayer ? undefined : { answers: frame.answers, alone: (handler) => frame.alone(handler, onError) },
-  );
-  const probed = app.route("/", probes);
+  // respond here, before authentication, rate limit and body limit.
+  const probed = app.route("/", createProbeRouter(deps));
   // Rate limiting keys by the verified user, so authentication comes first; both run before the
   // body is read, so a throttled client costs no body buffering.
   app.use(authenticate({ verify: deps.verify, onUser: reporter && ((user) => reporter.setUser(user.id)) }));
@@ -90,25 +72,13 @@ export const createApp = (deps: AppDeps) => {
   documentApi(app, config);
 
   app.notFound(notFoundOrMethodNotAllowed(() => app.routes));
-  app.onError(onError);
-  if (!corsLayer) serveProbesApart(app, probes);
+  app.onError(
+    renderError({
+      exposeInternals: config.mode === "development" || config.mode === "test",
+      onUnexpected: (error, c) => logger.error("unhandled error", { requestId: c.get("requestId"), error }),
+    }),
+  );
   return routes;
-};
-
-/**
- * Serves GET and HEAD on the probe paths from `probes` alone. Every path of `app` matches its
- * `use` layers (authentication, rate limit, body limit), so a probe served there runs through
- * Hono's middleware engine even though it answers before any of them; a router of its own
- * matches the probe's one handler, which Hono calls directly. Everything else, other methods on
- * the probe paths included (405), goes to `app`.
- */
-const serveProbesApart = (app: Hono<AppEnv>, probes: Hono<AppEnv>) => {
-  const paths = new Set(probes.routes.map((route) => route.path));
-  const dispatch = app.fetch;
-  app.fetch = (request, env, executionCtx) =>
-    (request.method === "GET" || request.method === "HEAD") && paths.has(getPath(request))
-      ? probes.fetch(request, env, executionCtx)
-      : dispatch(request, env, executionCtx);
 };
 
 /** The API's type, for a typed `hc<AppType>` client from `hono/client`. */

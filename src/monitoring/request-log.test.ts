@@ -13,7 +13,7 @@ const miniApp = () => {
   const logger = createLogger({ level: "info", format: "json", write: (l) => lines.push(JSON.parse(l)) });
   const registry = createRegistry();
   const app = new Hono<AppEnv>();
-  app.use(requestFrame({ logger, metrics: registry }).middleware);
+  app.use(requestFrame({ logger, metrics: registry }));
   app.use("/v1/*", async (c, next) => {
     if (c.req.header("authorization") !== "Bearer ok") return c.text("no", 401);
     c.set("user", { id: "alice", expiresAt: new Date() });

@@ -7,6 +7,15 @@ import { createRegistry } from "../../monitoring/metrics/registry";
 import { bootService, logStartup } from "../boot";
 import { exitOnStopSignals } from "../signals";
 
+type Fetch = (request: Request, server: Server<undefined>) => Response | Promise<Response>;
+
+// Bun gives a request without a Host header (HTTP/1.0, such as HAProxy's default `option
+// httpchk`) a relative URL, which no route matches; such a request is addressed to this server.
+const routable =
+  (fetch: Fetch): Fetch =>
+  (request, server) =>
+    fetch(request.url.startsWith("/") ? new Request(new URL(request.url, server.url).href, request) : request, server);
+
 const listener = (name: string, server: Server<undefined>): Listener => ({
   name,
   inFlight: () => server.pendingRequests,
@@ -32,11 +41,11 @@ export const serveWithBun = async (config: Config, { applyMigrations }: { applyM
     readRssBytes: () => process.memoryUsage.rss(),
     monitoring: { reporter, metrics },
   });
-  const server = Bun.serve({ hostname: config.host, port: config.port, fetch: service.app.fetch });
+  const server = Bun.serve({ hostname: config.host, port: config.port, fetch: routable(service.app.fetch) });
   const listeners = [listener("api", server)];
   if (config.opsPort !== 0) {
     listeners.push(
-      listener("ops", Bun.serve({ hostname: config.host, port: config.opsPort, fetch: service.ops.fetch })),
+      listener("ops", Bun.serve({ hostname: config.host, port: config.opsPort, fetch: routable(service.ops.fetch) })),
     );
   }
   logStartup(

@@ -27,7 +27,7 @@ export interface EdgeHandlerOptions {
 // problem+json naming no variable (the log names them), instead of the runtime's bare 500 page.
 const unavailableApp = () =>
   new Hono()
-    .use(requestFrame({}).middleware)
+    .use(requestFrame())
     .all("*", () => {
       throw new Problem(503, "The service is not configured to run here; its log names the problem.");
     })
