@@ -8,7 +8,7 @@ interface ServeInfo {
   remoteAddr?: { hostname?: string };
 }
 
-const handle = createEdgeHandler({ connectionPerRequest: false });
+const handle = createEdgeHandler({ connectionPerQuery: false });
 const env = Deno.env.toObject();
 
 /**

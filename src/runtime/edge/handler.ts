@@ -1,12 +1,11 @@
 import { Hono } from "hono";
 import { Problem, renderError } from "../../http";
 import { requestFrame } from "../../monitoring/request-frame";
+import { perQueryDatabase } from "./per-query-database";
 import { type Bindings, type EdgeService, edgeApp, edgeDatabase, edgeService } from "./service";
 
 /** What the runtime knows about one request beyond the request itself. */
 export interface EdgeRequestContext {
-  /** Keeps the isolate alive for work after the response (Workers' `ctx.waitUntil`). */
-  waitUntil?: (work: Promise<unknown>) => void;
   /** The client's address as the runtime reports it, for per-client rate limits. */
   clientAddress?: () => string | undefined;
 }
@@ -16,11 +15,12 @@ export type EdgeFetch = (request: Request, bindings: Bindings, context?: EdgeReq
 
 export interface EdgeHandlerOptions {
   /**
-   * Open the database per request and close it after the response. Workers require it: a socket
-   * opened while serving one request cannot be used by another ("Cannot perform I/O on behalf of
-   * a different request"). Deno keeps one pool for the isolate.
+   * Open a database connection for each query and close it after; the app and its health runner
+   * are still built once per isolate. Workers require it: a socket opened while serving one
+   * request cannot be used by another ("Cannot perform I/O on behalf of a different request").
+   * Deno keeps one pool for the isolate.
    */
-  connectionPerRequest: boolean;
+  connectionPerQuery: boolean;
 }
 
 // A configuration the edge cannot run is answered, not thrown: every request gets a 503
@@ -38,14 +38,14 @@ const unavailableApp = () =>
  * same app as the Bun and Node adapters. Nothing here migrates: the release step did.
  *
  * @example
- * const handle = createEdgeHandler({ connectionPerRequest: true });
- * export default { fetch: (request, env, ctx) => handle(request, env, { waitUntil: (p) => ctx.waitUntil(p) }) };
+ * const handle = createEdgeHandler({ connectionPerQuery: true });
+ * export default { fetch: (request, env) => handle(request, env) };
  */
-export const createEdgeHandler = ({ connectionPerRequest }: EdgeHandlerOptions): EdgeFetch => {
+export const createEdgeHandler = ({ connectionPerQuery }: EdgeHandlerOptions): EdgeFetch => {
   let service: EdgeService | undefined;
-  let shared: ReturnType<typeof edgeApp> | undefined;
+  let app: ReturnType<typeof edgeApp> | undefined;
   let unavailable: ReturnType<typeof unavailableApp> | undefined;
-  return async (request, bindings, { waitUntil = () => {}, clientAddress } = {}) => {
+  return async (request, bindings, { clientAddress } = {}) => {
     // The app reads the peer the way it does under Bun (`server.requestIP`), duck-typed.
     const peer = {
       requestIP: () => {
@@ -61,15 +61,8 @@ export const createEdgeHandler = ({ connectionPerRequest }: EdgeHandlerOptions):
       unavailable = unavailableApp();
       return unavailable.fetch(request);
     }
-    if (!connectionPerRequest) {
-      shared ??= edgeApp(service, edgeDatabase(service));
-      return shared.fetch(request, peer);
-    }
-    const db = edgeDatabase(service);
-    try {
-      return await edgeApp(service, db).fetch(request, peer);
-    } finally {
-      waitUntil(db.close());
-    }
+    const built = service;
+    app ??= edgeApp(built, connectionPerQuery ? perQueryDatabase(() => edgeDatabase(built)) : edgeDatabase(built));
+    return app.fetch(request, peer);
   };
 };

@@ -63,7 +63,7 @@ export const edgeDatabase = ({ config: { database } }: EdgeService): Database =>
   });
 };
 
-/** The API around one database: its own health runner, since health runs queries on that pool. */
+/** The API around `db`, with a health runner of its own on it, since health runs queries there. */
 export const edgeApp = (service: EdgeService, db: Database) => {
   const { config, logger, cache, verify, lifecycle } = service;
   // No process memory to read on the edge: the memory checker reports "not measured".
