@@ -1,5 +1,5 @@
 import { DrizzleQueryError } from "drizzle-orm";
-import { causeChain, errorCode, SOCKET_ERROR_CODES } from "../errors/network";
+import { causeChain, errorCode, networkErrorCode } from "../errors/network";
 
 /** The database could not be reached or did not answer in time; the API answers 503 for it. */
 export class DatabaseUnavailableError extends Error {
@@ -9,28 +9,15 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
-const NETWORK_CODES = new Set<string>([
-  ...SOCKET_ERROR_CODES,
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "CONNECT_TIMEOUT",
-  "CONNECTION_CLOSED",
-  "CONNECTION_ENDED",
-  "CONNECTION_DESTROYED",
-  "ERR_POSTGRES_CONNECTION_CLOSED",
-  "ERR_POSTGRES_CONNECTION_TIMEOUT",
-]);
-
 // SQLSTATE class 08 (connection exception), shutdown and overload codes.
 const UNAVAILABLE_SQLSTATES = /^(08...|57P01|57P02|57P03|53300|57014)$/;
 
 /** True when an error means "the database is not there right now" rather than "the query is wrong". */
 export const isDatabaseUnavailable = (error: unknown): boolean =>
-  causeChain(error).some((link) => {
-    if (link instanceof DatabaseUnavailableError) return true;
-    const code = errorCode(link);
-    return code !== undefined && (NETWORK_CODES.has(code) || UNAVAILABLE_SQLSTATES.test(code));
-  });
+  networkErrorCode(error) !== undefined ||
+  causeChain(error).some(
+    (link) => link instanceof DatabaseUnavailableError || UNAVAILABLE_SQLSTATES.test(errorCode(link) ?? ""),
+  );
 
 /**
  * The database's own words for a failure: drizzle wraps driver errors in "Failed query: <sql>",

@@ -1,12 +1,25 @@
-/** Socket-level failures (the seed's list): the network was unhappy, not the code. */
-export const SOCKET_ERROR_CODES = [
+// Failures that say "the network was unhappy", not "the code is wrong": socket-level errors as
+// Node and Bun report them, a request the client abandoned (Bun, undici), and the ways postgres.js
+// reports a connection it could not open or lost.
+const NETWORK_CODES: ReadonlySet<string> = new Set([
   "ECONNREFUSED",
   "ECONNRESET",
   "ETIMEDOUT",
   "EPIPE",
   "ENOTFOUND",
   "EAI_AGAIN",
-] as const;
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ECONNABORTED",
+  "ABORT_ERR",
+  "UND_ERR_ABORTED",
+  "CONNECT_TIMEOUT",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "ERR_POSTGRES_CONNECTION_CLOSED",
+  "ERR_POSTGRES_CONNECTION_TIMEOUT",
+]);
 
 /** An error and every error in its `cause` chain, outermost first, each once. */
 export const causeChain = (error: unknown): Error[] => {
@@ -22,4 +35,27 @@ export const errorCode = (error: Error): string | undefined => {
   const { code, errno } = error as { code?: unknown; errno?: unknown };
   if (typeof code === "string") return code;
   return typeof errno === "string" ? errno : undefined;
+};
+
+const codeOf = (error: Error) => {
+  const code = errorCode(error);
+  if (code && NETWORK_CODES.has(code)) return code;
+  if (error.name === "AbortError" || /^(request )?aborted$/i.test(error.message)) return "ABORTED";
+  return undefined;
+};
+
+/**
+ * The network code of an error or of any error in its `cause` chain (`ECONNREFUSED`, ...,
+ * `ABORTED` for a request the client gave up on), or undefined when it is not a network error.
+ * The one classifier: error reporting drops these, metrics count them apart, and the database
+ * layer treats them as the database being unavailable.
+ *
+ * @example if (networkErrorCode(error)) return; // not a bug: do not report it
+ */
+export const networkErrorCode = (error: unknown): string | undefined => {
+  for (const link of causeChain(error)) {
+    const code = codeOf(link);
+    if (code) return code;
+  }
+  return undefined;
 };

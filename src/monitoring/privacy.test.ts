@@ -1,5 +1,4 @@
 import { describe, expect, test } from "bun:test";
-import { networkErrorCode } from "./network-errors";
 import { scrubEvent, scrubSpan } from "./privacy";
 
 const JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLXZhbHVl";
@@ -59,32 +58,5 @@ describe("scrubSpan", () => {
       },
     });
     expect(span.attributes).toEqual({ "user.id": "alice", "http.route": "/v1/notes/:id", note: "leaked ***" });
-  });
-});
-
-describe("networkErrorCode", () => {
-  const withCode = (code: string) => Object.assign(new Error(`connect ${code}`), { code });
-
-  test("recognises the socket codes, also in the cause chain", () => {
-    for (const code of ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN"]) {
-      expect(networkErrorCode(withCode(code))).toBe(code);
-    }
-    const wrapped = new Error("database unavailable", { cause: withCode("ECONNREFUSED") });
-    expect(networkErrorCode(wrapped)).toBe("ECONNREFUSED");
-  });
-
-  test("recognises aborted requests", () => {
-    expect(networkErrorCode(new DOMException("The operation was aborted.", "AbortError"))).toBe("ABORTED");
-    expect(networkErrorCode(Object.assign(new Error("aborted"), { code: "ECONNRESET" }))).toBe("ECONNRESET");
-    expect(networkErrorCode(new Error("Request aborted"))).toBe("ABORTED");
-  });
-
-  test("everything else is not a network error", () => {
-    expect(networkErrorCode(new TypeError("x is undefined"))).toBeUndefined();
-    expect(networkErrorCode(Object.assign(new Error("dup"), { code: "23505" }))).toBeUndefined();
-    expect(networkErrorCode("ECONNREFUSED")).toBeUndefined();
-    const loop = new Error("loop");
-    loop.cause = loop;
-    expect(networkErrorCode(loop)).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
+import { networkErrorCode } from "../errors/network";
 import type { AppEnv } from "../http";
 import type { Logger } from "../logger";
-import { networkErrorCode } from "./network-errors";
 import type { RequestSummary } from "./route";
 
 /**

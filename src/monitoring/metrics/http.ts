@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { networkErrorCode } from "../network-errors";
+import { networkErrorCode } from "../../errors/network";
 import type { RequestSummary } from "../route";
 import type { MetricsRegistry } from "./registry";
 
