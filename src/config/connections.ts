@@ -1,7 +1,7 @@
 import type { Env, ParsedEnv } from "./schema";
 
-const SEED_DATABASE = ["DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD"] as const;
-const SEED_REDIS = ["REDIS_PORT", "REDIS_PASSWORD"] as const;
+const SPLIT_DATABASE = ["DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD"] as const;
+const SPLIT_REDIS = ["REDIS_PORT", "REDIS_PASSWORD"] as const;
 
 // The URL setters silently keep the old host when given one they cannot carry, so the host is
 // checked by reading it back; IPv6 literals (Fly's private network) need brackets in a URL.
@@ -14,12 +14,12 @@ const setHost = (url: URL, host: string) => {
   return ipv6 ? url.hostname !== before : url.hostname.toLowerCase() === wanted.toLowerCase();
 };
 
-/** Problems with the seed's split variables (DB_*, REDIS_*), checked on the raw environment. */
+/** Problems with the split connection variables (DB_*, REDIS_*), checked on the raw environment. */
 export const connectionProblems = (env: Env): string[] => {
   const problems: string[] = [];
   for (const [hostVar, others] of [
-    ["DB_HOST", SEED_DATABASE],
-    ["REDIS_HOST", SEED_REDIS],
+    ["DB_HOST", SPLIT_DATABASE],
+    ["REDIS_HOST", SPLIT_REDIS],
   ] as const) {
     const host = env[hostVar];
     const orphans = others.filter((name) => env[name] !== undefined);

@@ -300,7 +300,7 @@ describe("loadConfig", () => {
     });
 
     test("every default it shows is the default the loader applies", () => {
-      // Example values (URLs) and the seed's split variables are illustrations, not defaults.
+      // Example values (URLs) and the split connection variables are illustrations, not defaults.
       const illustrations = /^(DATABASE_URL|REDIS_URL|DB_|REDIS_PORT)/;
       const defaults = loadConfig({});
       for (const [name, value] of Object.entries(documented)) {

@@ -43,7 +43,7 @@ export const assessHealth = (
   };
 };
 
-/** The `/health` body in berth's own JSON shape (SPEC §4), with `draining`/`starting` when not serving. */
+/** The `/health` body in berth's own JSON shape (the README's health section), with `draining`/`starting` when not serving. */
 export const healthBody = (report: HealthReport) => ({
   healthy: report.healthy,
   status: report.status,

@@ -34,7 +34,7 @@ export interface ShutdownResult {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * The graceful stop of SPEC §9: readiness fails at once, the listeners keep serving for
+ * The graceful stop: readiness fails at once, the listeners keep serving for
  * `delayMs` so load balancers notice, then stop accepting and drain until `timeoutMs` (then
  * force), then the cleanup steps run in order (monitoring flush, cache, database last).
  * Runtime-free: adapters pass their listeners and own the signals and the exit.

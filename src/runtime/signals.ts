@@ -26,7 +26,7 @@ export const onStopSignals = ({
 };
 
 /**
- * The process side of SPEC §9, shared by the Bun and Node adapters: the first stop signal runs
+ * The process side of the graceful shutdown (docs/architecture.md), shared by the Bun and Node adapters: the first stop signal runs
  * the graceful shutdown over `listeners` and exits 0 (1 if shutdown itself failed); a second
  * signal exits 1 at once.
  */

@@ -4,7 +4,7 @@ import { ROOT } from "../support/process";
 
 // postgres.js 3.4.9's pool queue leaves a hole on every shift and searched from index 0 on every
 // remove, so under steady traffic each query scanned a growing array (≈36k → 16k req/s in 16 s).
-// patches/postgres@3.4.9.patch searches from the live head and compacts; `bun run bench` (B8)
+// patches/postgres@3.4.9.patch searches from the live head and compacts; `bun run bench` (its sustained-load row)
 // measures the effect. These tests keep the patch applied and the queue correct.
 const copies = ["src", "cjs/src", "cf/src"].map((dir) => `${ROOT}/node_modules/postgres/${dir}/queue.js`);
 

@@ -11,7 +11,7 @@ import {
 } from "../support/drain";
 import { serviceUrl } from "../support/services";
 
-// Graceful shutdown (SPEC §9) of the real service process, with real Postgres behind a proxy
+// Graceful shutdown of the real service process, with real Postgres behind a proxy
 // that slows every request down so that there is something in flight to drain.
 const pgUrl = serviceUrl("TEST_DATABASE_URL");
 const redisUrl = serviceUrl("TEST_REDIS_URL");

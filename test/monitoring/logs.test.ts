@@ -17,7 +17,7 @@ describe("service logs", () => {
     for (const db of databases) await db.drop();
   });
 
-  test("JSON lines: startup, one line per request with the §8 fields, shutdown; no credential anywhere", async () => {
+  test("JSON lines: startup, one line per request with its time, level, request id, method, route, status, duration and user, shutdown; no credential anywhere", async () => {
     const dbPassword = `db-${crypto.randomUUID()}`;
     const redisPassword = `redis-${crypto.randomUUID()}`;
     const opsToken = `ops-${crypto.randomUUID()}-${crypto.randomUUID()}`;

@@ -11,7 +11,7 @@ import {
 import { serviceUrl } from "../support/services";
 
 /**
- * SPEC §9 under Node: the real `node` process running the Node bundle, real Postgres behind a
+ * Graceful shutdown under Node: the real `node` process running the Node bundle, real Postgres behind a
  * proxy that slows every round trip so requests are in flight when SIGTERM arrives. The Bun
  * adapter's own cases are in test/lifecycle; both run the one shutdown sequence.
  */

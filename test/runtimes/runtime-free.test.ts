@@ -11,7 +11,7 @@ import { tempDir } from "../support/db";
 import { ROOT } from "../support/process";
 
 /**
- * SPEC §10 and STYLE: `src/app` and everything it imports stay free of Bun-, Node- and
+ * `src/app` and everything it imports stay free of Bun-, Node- and
  * process-specific modules, so the edge can serve the same app. The app's whole module graph is
  * bundled for the browser with every runtime import recorded (not polyfilled), and our own files
  * in that graph are read for runtime globals.

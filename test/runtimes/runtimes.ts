@@ -19,7 +19,7 @@ export interface RunningRuntime {
   output: () => string;
 }
 
-/** An adapter under test and what SPEC §10 says it can do. */
+/** An adapter under test and what it can do. */
 export interface RuntimeUnderTest {
   name: RuntimeName;
   /** Takes REDIS_URL (Bun's built-in client); the others share a cache through Upstash. */

@@ -8,7 +8,7 @@ import { startUpstashServer, type UpstashServer } from "../support/upstash-serve
 import { type RunningRuntime, type RuntimeName, type RuntimeUnderTest, runtimes } from "./runtimes";
 
 /**
- * One smoke suite for every runtime adapter (SPEC §10): the same rows run against Bun, Node,
+ * One smoke suite for every runtime adapter: the same rows run against Bun, Node,
  * workerd and Deno, so a behaviour difference is a failing row under that runtime's name. Each
  * runtime gets its own migrated database on the real Postgres (migrated by the release step,
  * `bun src/index.ts migrate`, as the edge expects) and, where it cannot speak Redis over TCP, its

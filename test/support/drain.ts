@@ -6,7 +6,7 @@ import { type RunningService, startService } from "./process";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy";
 
 /**
- * The graceful-shutdown scenario of SPEC §9, shared by every runtime adapter: the real service
+ * The graceful-shutdown scenario, shared by every runtime adapter: the real service
  * process with real Postgres behind a proxy that can slow every round trip down, so that there
  * are requests in flight when the signal arrives.
  */

@@ -24,7 +24,7 @@ const listener = (name: string, server: Server<undefined>): Listener => ({
 
 /**
  * Serves the API on PORT and the ops app on OPS_PORT (0 disables it) with Bun.serve. SIGTERM or
- * SIGINT starts the graceful shutdown of SPEC §9 and exits 0 when it is done; a second signal
+ * SIGINT starts the graceful shutdown (docs/architecture.md) and exits 0 when it is done; a second signal
  * exits at once.
  */
 export const serveWithBun = async (config: Config, { applyMigrations }: { applyMigrations: boolean }) => {

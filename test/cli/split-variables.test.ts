@@ -7,14 +7,14 @@ import { createTestDatabase } from "../support/db";
 import { freePort, runCliProcess, startService } from "../support/process";
 import { serviceUrl } from "../support/services";
 
-// The seed's split variables reach the real services, passwords with URL-breaking characters included.
+// The split connection variables (DB_*, REDIS_*) reach the real services, passwords with URL-breaking characters included.
 const PASSWORD = `p@ss:w/rd#?%&=+ "'ü[]`;
 
 const databaseUrl = serviceUrl("TEST_DATABASE_URL");
 if (databaseUrl) {
   describe("DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD on the real Postgres", () => {
     const admin = postgres(databaseUrl, { max: 1, onnotice: () => {} });
-    const role = `berth seed@user:${crypto.randomUUID().slice(0, 8)}`;
+    const role = `berth split@user:${crypto.randomUUID().slice(0, 8)}`;
     let target: Awaited<ReturnType<typeof createTestDatabase>>;
     afterAll(async () => {
       await target?.drop();
@@ -40,7 +40,7 @@ if (databaseUrl) {
     test(
       "`migrate` and a served request work through them",
       async () => {
-        target = await createTestDatabase("berth_seed");
+        target = await createTestDatabase("berth_split");
         const url = new URL(target?.url ?? "");
         const name = url.pathname.slice(1);
         await admin.unsafe(`create role "${role}" login password '${PASSWORD.replace(/'/g, "''")}'`);
@@ -59,7 +59,7 @@ if (databaseUrl) {
         const service = await startService(env, { readyPath: "/openapi.json" });
         const created = await fetch(`${service.url}/v1/notes`, {
           method: "POST",
-          headers: await authHeaders("seed"),
+          headers: await authHeaders("split"),
           body: JSON.stringify({ title: "via DB_*" }),
         });
         expect(created.status).toBe(201);
@@ -137,7 +137,7 @@ if (serviceUrl("TEST_REDIS_URL")) {
           .split("\n")
           .find((l) => l.includes("listening on"));
         expect(JSON.parse(startup ?? "{}").cache).toBe("redis");
-        const headers = await authHeaders("redis-seed");
+        const headers = await authHeaders("redis-split");
         const note = (await (
           await fetch(`${service.url}/v1/notes`, { method: "POST", headers, body: JSON.stringify({ title: "cached" }) })
         ).json()) as { id: string };
