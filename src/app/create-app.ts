@@ -66,7 +66,9 @@ export const createApp = (deps: AppDeps) => {
   app.use("/v1/*", requireUser());
 
   const notes = createNotesService(createNotesRepository(deps.db), deps.cache, config.cache.noteTtlMs, logger);
-  const routes = probed.route("/", createMeRouter()).route("/", createNotesRouter(notes, createIdempotency(deps.db)));
+  const routes = probed
+    .route("/", createMeRouter())
+    .route("/", createNotesRouter(notes, createIdempotency(deps.db, logger)));
   if (config.sentry.debugRoute) app.route("/", createDebugSentryRouter());
 
   documentApi(app, config);

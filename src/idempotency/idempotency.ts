@@ -1,6 +1,7 @@
 import { TransactionRollbackError } from "drizzle-orm";
 import type { Database, Orm } from "../db/types";
 import { Problem } from "../http";
+import type { Logger } from "../logger";
 import { createIdempotencyStore, type StoredResponse } from "./store";
 
 export interface IdempotentRequest {
@@ -24,12 +25,14 @@ const PURGE_EVERY = 100;
  * @example
  * const { response, replayed } = await idempotent.run({ ownerId, key, fingerprint, perform });
  */
-export const createIdempotency = (db: Database) => {
+export const createIdempotency = (db: Database, logger: Logger) => {
   const store = createIdempotencyStore(db);
+  // Both are tidying: a key left behind expires on its own, so the request goes on regardless.
+  const degraded = (what: string) => (error: unknown) => logger.warn(`idempotency: ${what} failed`, { error });
   let uses = 0;
   return {
     async run({ ownerId, key, fingerprint, perform }: IdempotentRequest) {
-      if (++uses % PURGE_EVERY === 0) void store.purgeExpired().catch(() => {});
+      if (++uses % PURGE_EVERY === 0) void store.purgeExpired().catch(degraded("purging expired keys"));
       const claim = await store.claim(ownerId, key, fingerprint);
       if (claim.kind === "mismatch") {
         throw new Problem(422, "This Idempotency-Key was already used with a different request; use a new key.");
@@ -50,7 +53,7 @@ export const createIdempotency = (db: Database) => {
         );
         return { response, replayed: false };
       } catch (error) {
-        await store.release(ownerId, key, claim.token).catch(() => {});
+        await store.release(ownerId, key, claim.token).catch(degraded("releasing a key after a failed request"));
         if (error instanceof TransactionRollbackError) {
           throw new Problem(409, "A retry took this Idempotency-Key over while the request ran; retry it.", {
             headers: { "Retry-After": "1" },

@@ -4,8 +4,8 @@ import { idempotencyKeys, notes } from "../../src/db/schema";
 import type { Database } from "../../src/db/types";
 import { requestFingerprint } from "../../src/idempotency";
 import { createIdempotencyStore } from "../../src/idempotency/store";
-import { authHeaders, buildTestApp } from "../support/app";
 import { databaseBackends } from "../support/db";
+import { authHeaders, buildTestApp } from "./app";
 
 interface Note {
   id: string;

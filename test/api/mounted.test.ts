@@ -3,8 +3,8 @@ import { Hono } from "hono";
 import type { Database } from "../../src/db/types";
 import { createLogger } from "../../src/logger";
 import { createRegistry } from "../../src/monitoring/metrics/registry";
-import { authHeaders, buildTestApp } from "../support/app";
 import { freshPglite } from "../support/db";
+import { authHeaders, buildTestApp } from "./app";
 
 // A service built on berth mounts its app inside its own: every route, probes included, must be
 // named, logged and counted exactly once per request there too.

@@ -6,9 +6,9 @@ import { redisCache } from "../../src/cache/redis";
 import type { Cache } from "../../src/cache/types";
 import { notes } from "../../src/db/schema";
 import type { Database } from "../../src/db/types";
-import { authHeaders, buildTestApp } from "../support/app";
 import { databaseBackends } from "../support/db";
 import { serviceUrl } from "../support/services";
+import { authHeaders, buildTestApp } from "./app";
 
 type App = ReturnType<typeof buildTestApp>["app"];
 interface Note {

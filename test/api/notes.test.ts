@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { hc } from "hono/client";
 import type { AppType } from "../../src/app";
 import type { Database } from "../../src/db/types";
-import { authHeaders, buildTestApp, tokenFor } from "../support/app";
 import { databaseBackends } from "../support/db";
+import { authHeaders, buildTestApp, tokenFor } from "./app";
 
 for (const backend of databaseBackends()) {
   describe(`notes API on ${backend.name}`, () => {

@@ -3,8 +3,8 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import Ajv2020 from "ajv/dist/2020";
 import fc from "fast-check";
 import type { Database } from "../../src/db/types";
-import { authHeaders, buildTestApp } from "../support/app";
 import { databaseBackends } from "../support/db";
+import { authHeaders, buildTestApp } from "./app";
 
 type Doc = {
   openapi: string;

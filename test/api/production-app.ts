@@ -1,6 +1,6 @@
 import type { Cache } from "../../src/cache/types";
 import type { Database } from "../../src/db/types";
-import { buildTestApp, tokenFor } from "../support/app";
+import { buildTestApp, tokenFor } from "./app";
 
 /** A secret only these suites use; production refuses the development one. */
 export const PRODUCTION_SECRET = "berth-production-suite-secret-0123456789abcdef";

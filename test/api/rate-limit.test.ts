@@ -5,9 +5,9 @@ import { redisCache } from "../../src/cache/redis";
 import type { Cache } from "../../src/cache/types";
 import type { Database } from "../../src/db/types";
 import { createLogger } from "../../src/logger";
-import { authHeaders, buildTestApp } from "../support/app";
 import { freshPglite } from "../support/db";
 import { freePort } from "../support/ports";
+import { authHeaders, buildTestApp } from "./app";
 
 describe("rate limiting in one instance", () => {
   let db: Database;

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { authHeaders } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { type RunningService, runCliProcess, startService } from "../support/process";
 import { serviceUrl } from "../support/services";
+import { authHeaders } from "./app";
 
 const databaseUrl = serviceUrl("TEST_DATABASE_URL");
 const redisUrl = serviceUrl("TEST_REDIS_URL");

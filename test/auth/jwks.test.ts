@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { exportJWK, exportSPKI, generateKeyPair, type JWK, SignJWT } from "jose";
 import { createTokenVerifier, UnauthorizedError } from "../../src/auth/verifier";
 import type { Database } from "../../src/db/types";
-import { buildTestApp } from "../support/app";
+import { buildTestApp } from "../api/app";
 import { freshPglite } from "../support/db";
 
 /** A JWKS endpoint on 127.0.0.1 whose key set a test can change, counting the fetches. */

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createPgliteDatabase } from "../../src/db/pglite";
 import { DataDirInUseError, LOCK_FILE, lockDataDir } from "../../src/db/pglite-lock";
-import { authHeaders } from "../support/app";
+import { authHeaders } from "../api/app";
 import { freshPglite, tempDir } from "../support/db";
 import { runDrizzleKit } from "../support/migrations";
 import { runCliProcess, startService } from "../support/process";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { RedisClient } from "bun";
 import postgres from "postgres";
 import { loadConfig } from "../../src/config";
-import { authHeaders } from "../support/app";
+import { authHeaders } from "../api/app";
 import { createTestDatabase } from "../support/db";
 import { freePort, runCliProcess, startService } from "../support/process";
 import { serviceUrl } from "../support/services";

@@ -3,7 +3,7 @@ import { createOpsApp } from "../../src/app";
 import type { Database } from "../../src/db/types";
 import { createLifecycle } from "../../src/lifecycle/state";
 import { createLogger } from "../../src/logger";
-import { buildTestApp } from "../support/app";
+import { buildTestApp } from "../api/app";
 import { databaseBackends, freshPglite } from "../support/db";
 
 const OPS_TOKEN = "ops-token-for-tests-0123456789abcdef";

@@ -1,4 +1,4 @@
-import { tokenFor } from "../support/app";
+import { tokenFor } from "../api/app";
 import type { RunningService } from "../support/process";
 
 /** Secrets of the production-mode services these suites start. */

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { authHeaders, tokenFor } from "../support/app";
+import { authHeaders, tokenFor } from "../api/app";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startService } from "../support/process";
 import { serviceUrl } from "../support/services";

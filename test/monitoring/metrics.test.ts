@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { authHeaders } from "../support/app";
+import { authHeaders } from "../api/app";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { type RunningService, startService } from "../support/process";
 import { serviceUrl } from "../support/services";

@@ -7,7 +7,7 @@ import { createRegistry } from "../../src/monitoring/metrics/registry";
 import { installReporter, monitored } from "../../src/monitoring/monitored";
 import type { Reporter } from "../../src/monitoring/reporter";
 import { createSentryReporter } from "../../src/monitoring/sentry-bun";
-import { authHeaders, buildTestApp, tokenFor } from "../support/app";
+import { authHeaders, buildTestApp, tokenFor } from "../api/app";
 import { freshPglite } from "../support/db";
 import { type SentryEvent, type SentryIngest, startSentryIngest } from "../support/sentry-ingest";
 

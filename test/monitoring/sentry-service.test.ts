@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { authHeaders } from "../support/app";
+import { authHeaders } from "../api/app";
 import { startService } from "../support/process";
 import { type SentryIngest, startSentryIngest } from "../support/sentry-ingest";
 

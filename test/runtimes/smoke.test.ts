@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import postgres from "postgres";
-import { authHeaders, tokenFor } from "../support/app";
+import { authHeaders, tokenFor } from "../api/app";
 import { createTestDatabase } from "../support/db";
 import { runCliProcess } from "../support/process";
 import { serviceUrl } from "../support/services";

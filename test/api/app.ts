@@ -11,7 +11,7 @@ import { createLifecycle, type Lifecycle } from "../../src/lifecycle/state";
 import { createLogger, type Logger } from "../../src/logger";
 import type { Monitoring } from "../../src/monitoring/reporter";
 
-/** Builds the real app around a given database, with test defaults any suite can override. */
+/** Builds the real API (createApp) around a given database, with test defaults any suite can override. */
 export const buildTestApp = ({
   db,
   cache = boundedCache(memoryCache(), 250),
