@@ -58,3 +58,6 @@ CMD ["bun", "dist/bun/server/index.js", "serve", "--mode", "production", "--appl
 # The commit, for /health and Sentry's release. Last, so a new commit rebuilds nothing above.
 ARG GIT_SHA=""
 ENV GIT_SHA=${GIT_SHA}
+# The bundle starts and names the build. This step also keeps one commit's image from another's
+# under podman: buildah caches an ENV step without its argument's value, a RUN step with it.
+RUN ["bun", "dist/bun/server/index.js", "--version"]
