@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildBundle, bundleTargets } from "../../src/runtime/bundle";
+import { buildBundle, bundleTargets } from "../../scripts/build";
 import { pgRoundTrips } from "../../test/support/pg-wire";
 import { startTcpProxy } from "../../test/support/tcp-proxy";
 import type { Row } from "../report";

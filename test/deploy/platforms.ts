@@ -69,7 +69,7 @@ export const flyDurationMs = (value: string | number | undefined) => {
 
 /**
  * The release step both platforms run before a deploy goes live: Fly's release_command, which
- * must equal Railway's preDeployCommand. The rehearsal runs exactly this string.
+ * must equal Railway's preDeployCommand. The image test runs exactly this string.
  */
 export const releaseCommand = () => {
   const fly = flyConfig().deploy?.release_command;

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { buildBundle } from "../../src/runtime/bundle";
+import { buildBundle } from "../../scripts/build";
 import { call } from "../health/service";
 import {
   drainUnderLoad,

@@ -6,7 +6,7 @@ import {
   disallowedImports,
   type RuntimeImport,
   runtimeImportRecorder,
-} from "../../src/runtime/bundle";
+} from "../../scripts/build";
 import { tempDir } from "../support/db";
 import { ROOT } from "../support/process";
 

@@ -1,7 +1,7 @@
 import { afterAll } from "bun:test";
 import { createRequire } from "node:module";
-import { buildBundle } from "../../src/runtime/bundle";
-import { runWorker } from "../../src/runtime/edge/workerd";
+import { buildBundle } from "../../scripts/build";
+import { runWorker } from "../../scripts/workerd";
 import { tempDir } from "../support/db";
 import { freePort } from "../support/ports";
 import { childEnv, startService } from "../support/process";

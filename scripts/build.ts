@@ -3,7 +3,7 @@ import { builtinModules } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { BunPlugin } from "bun";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /** A module only a particular runtime provides: `bun`, `node:*` (or a bare Node builtin), `cloudflare:*`. */
 export interface RuntimeImport {
@@ -54,7 +54,7 @@ const POSTGRES_ON_DENO: readonly AllowedImport[] = [
  */
 export const bundleTargets = {
   // What the image runs: loading one prebuilt graph instead of transpiling and resolving hundreds
-  // of modules is most of a cold start (SPEC B5). The lazy imports (Sentry's SDK, PGlite, the
+  // of modules is most of a cold start. The lazy imports (Sentry's SDK, PGlite, the
   // healthcheck command) stay chunks of their own. PGlite stays in node_modules: it reads its
   // wasm and data files from beside its own module, which bundling would move.
   bun: {
@@ -63,6 +63,14 @@ export const bundleTargets = {
     target: "bun",
     splitting: true,
     external: ["@electric-sql/pglite"],
+    allowed: "any",
+  },
+  // The release step's drizzle config, with the service's config loader bundled in: the image
+  // runs `bunx drizzle-kit migrate` from it without carrying src/.
+  release: {
+    entry: "drizzle.config.ts",
+    outdir: "dist/release",
+    target: "bun",
     allowed: "any",
   },
   node: {

@@ -1,6 +1,6 @@
 import { dirname } from "node:path";
 import { Miniflare } from "miniflare";
-import { buildBundle } from "../bundle";
+import { buildBundle } from "./build";
 
 /** The Worker's runtime settings; `nodejs_compat` gives postgres.js Buffer, events and streams. */
 export const WORKER_COMPATIBILITY = {
