@@ -1,0 +1,3 @@
+ALTER TABLE "notes" ADD COLUMN "summary" text;
+--> statement-breakpoint
+CREATE INDEX CONCURRENTLY "notes_title_idx" ON "notes" USING btree ("title");

@@ -1,0 +1,3 @@
+ALTER TABLE "notes" ADD COLUMN "summary" text;
+--> statement-breakpoint
+ALTER TABLE "notes" RENAME COLUMN "title" TO "heading";

@@ -1,0 +1,3 @@
+ALTER TABLE "notes" ADD COLUMN "summary" text;
+--> statement-breakpoint
+DROP INDEX "notes_owner_created_idx";
