@@ -16,12 +16,14 @@ COPY patches ./patches
 RUN bun install --frozen-lockfile --production
 
 # The service bundled for Bun (`bun run build:bun`, src/runtime/bundle.ts): starting one prebuilt
-# module graph instead of transpiling and resolving hundreds of files is most of a cold start
-# (SPEC B5). The production dependencies are all the bundler needs.
+# module graph instead of transpiling and resolving hundreds of files is most of a cold start.
+# This stage installs the development dependencies too: the API reference's script
+# (`@scalar/api-reference`, a development dependency) is bundled in, never installed in the image.
 FROM oven/bun:${BUN_VERSION}-slim AS build
 WORKDIR /app
-COPY --from=install /app/node_modules ./node_modules
-COPY package.json ./
+COPY package.json bun.lock ./
+COPY patches ./patches
+RUN bun install --frozen-lockfile
 COPY src ./src
 RUN bun run build:bun
 
