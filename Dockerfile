@@ -17,8 +17,13 @@ RUN --mount=type=secret,id=ca,target=/run/secrets/ca \
 
 # The Bun bundles (`bun run build:bun`, scripts/build.ts): the service, whose one prebuilt module
 # graph starts far faster than hundreds of source files, and the release step's drizzle config
-# with the service's config loader inlined, so the image needs no src/.
+# with the service's config loader inlined, so the image needs no src/. The development
+# dependencies are added here only: the API reference's script (`@scalar/api-reference`) is
+# bundled in, and none of them reaches the final stage.
 FROM install AS build
+RUN --mount=type=secret,id=ca,target=/run/secrets/ca \
+    if [ -s /run/secrets/ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/ca; fi; \
+    bun install --frozen-lockfile
 COPY scripts/build.ts ./scripts/
 COPY drizzle.config.ts ./
 COPY src ./src

@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { Scalar } from "@scalar/hono-api-reference";
 import type { Config } from "../config";
 import type { AppEnv } from "../http";
+import { API_REFERENCE_SCRIPT, serveApiReference } from "./api-reference";
 
 // Served by plain handlers (no request to validate), so documented here by hand.
 const PLAIN_ROUTES: { path: string; tag: string; summary: string; type: string; unavailable?: string }[] = [
@@ -34,12 +34,13 @@ const PLAIN_ROUTES: { path: string; tag: string; summary: string; type: string; 
   },
   { path: "/openapi.json", tag: "meta", summary: "This OpenAPI 3.1 document", type: "application/json" },
   { path: "/docs", tag: "meta", summary: "Interactive API reference", type: "text/html" },
+  { path: API_REFERENCE_SCRIPT, tag: "meta", summary: "The reference page's script", type: "text/javascript" },
 ];
 
 /**
  * Serves `/openapi.json`, an OpenAPI 3.1 document generated from the same zod schemas the routes
  * validate with (plus the plain probe and meta routes), and `/docs`, an interactive reference
- * (Scalar) reading it. Call after every route is registered.
+ * (Scalar) reading it that loads nothing from elsewhere. Call after every route is registered.
  *
  * @example documentApi(app, config)
  */
@@ -65,5 +66,5 @@ export const documentApi = (app: OpenAPIHono<AppEnv>, config: Config) => {
     openapi: "3.1.0",
     info: { title: "berth", version: config.version, description: "Notes API with health, auth and monitoring." },
   });
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "berth API" }));
+  serveApiReference(app);
 };
