@@ -56,6 +56,8 @@ export const dashboardRoutes = ({
     access.signOut(c);
     return c.redirect("/", 303);
   });
+  // Browsers ask for it on every page; there is none, and the guard would answer 401.
+  app.get("/favicon.ico", (c) => c.body(null, 204));
   app.get("/dashboard/data", async (c) => {
     if (!(await access.allows(c))) {
       const problem = new Problem(401, "The dashboard's data needs the ops token.", {

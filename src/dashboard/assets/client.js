@@ -1,6 +1,5 @@
 // The ops dashboard's script: fetches /dashboard/data once for the hour, then every sampling
-// interval only what is new, and redraws. Charts are uPlot (served by this server).
-const uPlot = globalThis.uPlot;
+// interval only what is new, and redraws. Charts are uPlot (served by this server, global `uPlot`).
 const state = { since: 0, history: undefined, charts: new Map(), route: undefined };
 const COLORS = ["#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#4b5563"];
 const STATUS = ["pass", "warn", "fail"];
@@ -46,7 +45,8 @@ const chart = (id, series, data, unit) => {
   const opts = {
     width: Math.max(target.clientWidth, 300),
     height: 180,
-    scales: { x: { time: true } },
+    // Always the hour the ring holds, ending at the newest sample, however few samples there are.
+    scales: { x: { time: true, range: () => [state.end - state.span, state.end] } },
     axes: [{}, { label: unit, size: 60 }],
     series: [
       {},
@@ -55,9 +55,9 @@ const chart = (id, series, data, unit) => {
   };
   const key = `${id}:${series.join("|")}`;
   const existing = state.charts.get(id);
-  if (existing && existing.key === key) return existing.plot.setData(data);
+  if (existing && existing.key === key) return existing.plot.setData(data, true);
   existing?.plot.destroy();
-  state.charts.set(id, { key, plot: new uPlot(opts, data, target) });
+  state.charts.set(id, { key, plot: new globalThis.uPlot(opts, data, target) });
 };
 
 const drawService = (s, sampling) => {
@@ -199,12 +199,14 @@ const refresh = async () => {
   const d = await res.json();
   state.history = merge(state.history, d.history, d.sampling.capacity);
   if (state.history.times.length) state.since = state.history.times[state.history.times.length - 1];
+  state.end = (state.since || Date.now()) / 1000;
+  state.span = (d.sampling.capacity * d.sampling.intervalMs) / 1000;
   drawService(d.service, d.sampling);
   drawHealth(d.health, state.history);
   drawRoutes(d.routes, state.history);
   drawRest(d, state.history);
   $("updated").textContent = `updated ${new Date().toLocaleTimeString()}`;
-  document.body.dataset.samples = String(state.history.times.length);
+  if (state.history.times.length) document.body.dataset.samples = String(state.history.times.length);
   return d.sampling.intervalMs;
 };
 
