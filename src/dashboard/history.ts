@@ -40,8 +40,14 @@ const ROUTE_FIELDS = ["rate", "errorRate", "p50", "p95", "p99"] as const;
 export const historyBytes = ({ capacity, routes, checkers }: HistoryShape) =>
   capacity * (8 + 4 * (GLOBALS.length + CHECKER_FIELDS.length * checkers + ROUTE_FIELDS.length * routes));
 
-// Three significant digits are all a chart shows, and they keep the JSON short.
-const short = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? null : Number(v.toPrecision(3)));
+// Three significant digits are all a chart shows, and they keep the JSON short. Powers of ten
+// instead of `toPrecision`, which costs about a microsecond a value: an hour is ~50,000 values.
+const short = (v: number | undefined) => {
+  if (v === undefined || Number.isNaN(v)) return null;
+  if (v === 0 || !Number.isFinite(v)) return v;
+  const e = Math.floor(Math.log10(Math.abs(v))) - 2;
+  return e >= 0 ? Math.round(v / 10 ** e) * 10 ** e : Math.round(v * 10 ** -e) / 10 ** -e;
+};
 
 /**
  * A fixed-size ring of samples in two typed arrays allocated up front, so an hour of history
