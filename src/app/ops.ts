@@ -17,6 +17,8 @@ export interface OpsDeps {
   logger: Logger;
   /** Served at `/metrics` in Prometheus text format when given. */
   metrics?: MetricsRegistry;
+  /** The dashboard's routes (`GET /` and `/dashboard/*`), which check access themselves. */
+  dashboard?: Hono;
 }
 
 // Whoever reaches a guarded ops route may see every failure message.
@@ -46,6 +48,8 @@ export const createOpsApp = (deps: OpsDeps) => {
   // Open: Prometheus scrapes and liveness probes carry no token. `/metrics` goes here.
   app.get("/livez", livez());
   if (deps.metrics) app.get("/metrics", metricsHandler(deps.metrics));
+  // The dashboard takes a bearer token or its own sign-in cookie, and serves the sign-in form openly.
+  if (deps.dashboard) app.route("/", deps.dashboard);
 
   // Guarded: everything below needs the ops token when OPS_TOKEN is set.
   app.use(requireOpsToken(config.opsToken));

@@ -1,1 +1,10 @@
-export { createLogger, type Logger, type LoggerOptions, maskSecrets, serviceLogger } from "./logger";
+export {
+  configSecrets,
+  createLogger,
+  type Fields,
+  type Logger,
+  type LoggerOptions,
+  maskSecrets,
+  secretMasker,
+  serviceLogger,
+} from "./logger";

@@ -2,12 +2,12 @@ import { createApp, createOpsApp } from "../app";
 import { createTokenVerifier } from "../auth/verifier";
 import { openCache, type RedisFactory } from "../cache/open";
 import type { Config } from "../config";
+import { createDashboard, createServerErrors } from "../dashboard";
 import { prepareSchema } from "../db/migrations/startup";
 import { openDatabase } from "../db/open";
 import { createHealth, healthMetrics } from "../health";
 import { createLifecycle } from "../lifecycle/state";
-import { serviceLogger } from "../logger";
-
+import { configSecrets, serviceLogger } from "../logger";
 import type { Monitoring } from "../monitoring/reporter";
 import { batchedLines } from "./log-lines";
 
@@ -35,7 +35,9 @@ export const bootService = async (
   },
 ) => {
   // One write per event-loop turn: both server runtimes log every request.
-  const logger = serviceLogger(config, batchedLines());
+  // The dashboard lists the last 5xx from the request log's lines.
+  const serverErrors = createServerErrors({ capacity: 20, secrets: configSecrets(config) });
+  const logger = serverErrors.watch(serviceLogger(config, batchedLines()));
   const db = await openDatabase(config);
   try {
     await prepareSchema({ config, db, apply: applyMigrations, logger });
@@ -60,7 +62,10 @@ export const bootService = async (
   const health = createHealth({ config, db, cache, readRssBytes });
   if (metrics) healthMetrics(metrics, health);
   const app = createApp({ config, db, cache, verify, logger, health, lifecycle, monitoring });
-  const ops = createOpsApp({ config, health, lifecycle, logger, metrics });
+  const backends = { database: db.kind, cache: cache.backend };
+  const dashboard = metrics && createDashboard({ config, db, health, metrics, serverErrors, backends });
+  if (dashboard) lifecycle.onShutdown("stop dashboard sampling", dashboard.stop);
+  const ops = createOpsApp({ config, health, lifecycle, logger, metrics, dashboard: dashboard?.routes });
   // Migrations and the first round trip are done: the startup probe may pass.
   lifecycle.markStarted();
   return { config, logger, db, cache, app, ops, health, lifecycle };

@@ -1,8 +1,6 @@
 import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { MIGRATIONS_FOLDER } from "../../src/db/migrations/files";
-import { parseDockerfile } from "../deploy/dockerfile";
-import { imageEntry, imageToolchain } from "../deploy/image";
 import { releaseCommand } from "../deploy/platforms";
 import { tempDir } from "../support/db";
 import { type CliResult, ROOT, type RunningService, runProcess, startService } from "../support/process";
@@ -23,9 +21,24 @@ export interface Release {
   start: (slot: Slot, env: Record<string, string>) => Promise<RunningService>;
 }
 
-const plan = parseDockerfile(readFileSync(join(ROOT, "Dockerfile"), "utf8"));
+/** The image's CMD, read from the Dockerfile's exec-form `CMD [...]` line. */
+const imageCmd = (): string[] => {
+  const line = readFileSync(join(ROOT, "Dockerfile"), "utf8").match(/^CMD (\[.*\])$/m);
+  if (!line?.[1]) throw new Error("the Dockerfile has no exec-form CMD");
+  return JSON.parse(line[1]);
+};
+const cmd = imageCmd();
 /** How the image starts its entry (`bun dist/bun/server/index.js`), for `migrate status` and the like. */
-export const entry = imageEntry(plan.final);
+export const entry = cmd.slice(0, cmd.indexOf("serve"));
+
+/** A PATH holding only what the image's PATH offers the service: Bun, bunx and a shell. */
+const imageToolchain = () => {
+  const bin = tempDir("berth-fleet-bin-");
+  symlinkSync(process.execPath, join(bin, "bun"));
+  symlinkSync(process.execPath, join(bin, "bunx"));
+  symlinkSync("/bin/sh", join(bin, "sh"));
+  return bin;
+};
 /** The platforms' release step, exactly as fly.toml and railway.toml state it. */
 export const RELEASE_STEP = ["/bin/sh", "-c", releaseCommand()];
 
@@ -74,7 +87,7 @@ export const bundleRelease = async (name: string, migrations = MIGRATIONS_FOLDER
     start: (slot, env) =>
       startService(
         { ...base, ...env, PORT: String(slot.port), OPS_PORT: String(slot.opsPort) },
-        { argv: resolve(plan.final.cmd ?? []), cwd: app },
+        { argv: resolve(cmd), cwd: app },
       ),
   };
 };

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { buildBundle } from "../../src/runtime/bundle";
-import { runWorker } from "../../src/runtime/edge/workerd";
+import { buildBundle } from "../../scripts/build";
+import { runWorker } from "../../scripts/workerd";
 import { tempDir } from "../support/db";
 import { pgRoundTrips } from "../support/pg-wire";
 import { serviceUrl } from "../support/services";

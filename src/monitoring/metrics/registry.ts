@@ -19,6 +19,13 @@ interface Family {
   series: Map<string, Series>;
 }
 
+/** One metric read in place; a histogram's `buckets` count each bound's own observations, not cumulatively. */
+export interface MetricReading {
+  kind: Kind;
+  bounds: readonly number[];
+  series: readonly Readonly<Series>[];
+}
+
 /** Latency buckets in seconds, from a cache hit to a request that hit a timeout. */
 export const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 
@@ -155,6 +162,14 @@ export const createRegistry = () => {
           return { observe: (value) => record(s, value) };
         },
       };
+    },
+    /**
+     * One metric's series as they stand, without running the collectors: for readers inside the
+     * process (the ops dashboard) that must not reset what a scrape measures.
+     */
+    read(name: string): MetricReading | undefined {
+      const f = families.get(name);
+      return f && { kind: f.kind, bounds: f.bounds, series: [...f.series.values()] };
     },
     /** Runs before every render; a failing collector leaves its metrics as they were. */
     onCollect(collect: () => void | Promise<void>) {
