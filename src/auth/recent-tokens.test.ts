@@ -3,13 +3,12 @@ import { createRecentTokens } from "./recent-tokens";
 
 const user = (id: string, expiresInMs = 3_600_000) => ({ id, expiresAt: new Date(Date.now() + expiresInMs) });
 
-test("when full, the least recently used token makes room", () => {
-  const recent = createRecentTokens<ReturnType<typeof user>>({ toleranceMs: 0, max: 2 });
-  recent.add("a", user("a"));
-  recent.add("b", user("b"));
-  expect(recent.get("a")?.id).toBe("a"); // a is now the most recently used
-  recent.add("c", user("c"));
-  expect([recent.get("a")?.id, recent.get("b"), recent.get("c")?.id]).toEqual(["a", undefined, "c"]);
+test("when full, the tokens not used lately make room, the ones in use stay", () => {
+  const recent = createRecentTokens<ReturnType<typeof user>>({ toleranceMs: 0, max: 4 });
+  for (const token of ["a", "b", "c"]) recent.add(token, user(token));
+  expect(recent.get("a")?.id).toBe("a"); // used again: kept
+  recent.add("d", user("d"));
+  expect(["a", "b", "c", "d"].map((t) => recent.get(t)?.id ?? null)).toEqual(["a", null, "c", "d"]);
 });
 
 test("a token already past its expiry and the tolerance is not remembered", () => {

@@ -1,13 +1,19 @@
-import { LRUCache } from "lru-cache";
-
 /** How many recently verified tokens are remembered, and for how long at most. */
 export const RECENT_TOKENS = { max: 10_000, ttlMs: 60_000 };
 
+interface Entry<User> {
+  user: User;
+  until: number;
+}
+
 /**
- * HS256 tokens verified a moment ago, so a client's repeated requests skip the HMAC: the least
- * recently used entry makes room in constant time, however many distinct tokens arrive. Only for
- * the shared secret, which cannot rotate under a running process (JWKS keys can); an entry never
- * outlives the token's `exp` plus `toleranceMs`.
+ * HS256 tokens verified a moment ago, so a client's repeated requests skip the HMAC. Two
+ * generations of at most `max / 2` entries each: a lookup that finds a token in the older one
+ * moves it to the newer, and when the newer is full the older is dropped whole, so making room
+ * costs the same however many distinct tokens arrive (deleting a map's oldest key one at a time
+ * walks past every slot deleted before it). Only for the shared secret, which cannot rotate
+ * under a running process (JWKS keys can); an entry never outlives the token's `exp` plus
+ * `toleranceMs`.
  *
  * @example
  * const recent = createRecentTokens({ toleranceMs: 60_000 });
@@ -21,13 +27,31 @@ export const createRecentTokens = <User extends { expiresAt: Date }>({
   toleranceMs: number;
   max?: number;
 }) => {
-  const entries = new LRUCache<string, User>({ max, ttl: RECENT_TOKENS.ttlMs });
+  const generation = Math.max(1, Math.floor(max / 2));
+  let newer = new Map<string, Entry<User>>();
+  let older = new Map<string, Entry<User>>();
+  const put = (token: string, entry: Entry<User>) => {
+    if (newer.size >= generation) {
+      older = newer;
+      newer = new Map();
+    }
+    newer.set(token, entry);
+  };
   return {
-    get: (token: string) => entries.get(token),
+    get(token: string): User | undefined {
+      let entry = newer.get(token);
+      if (!entry) {
+        entry = older.get(token);
+        if (!entry) return undefined;
+        older.delete(token);
+        put(token, entry);
+      }
+      return entry.until > Date.now() ? entry.user : undefined;
+    },
     add(token: string, user: User) {
-      const untilExpiry = user.expiresAt.getTime() + toleranceMs - Date.now();
-      // A ttl of 0 would mean "forever" to lru-cache.
-      if (untilExpiry > 0) entries.set(token, user, { ttl: Math.min(RECENT_TOKENS.ttlMs, untilExpiry) });
+      const now = Date.now();
+      const until = Math.min(now + RECENT_TOKENS.ttlMs, user.expiresAt.getTime() + toleranceMs);
+      if (until > now) put(token, { user, until });
     },
   };
 };
