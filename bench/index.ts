@@ -1,13 +1,17 @@
-// `bun run bench [-- --quick | --smoke] [--only B1,B2]`: measures SPEC §12's budgets as ratios
-// against bare baselines in the same run and prints one table; results also go to bench/results/.
-import { mkdirSync, writeFileSync } from "node:fs";
+// `bun run bench [-- --quick | --smoke] [--only notes,verifier,...]`: measures berth against the
+// stacks its users would pick instead and against its own floors, as ratios in one run; prints
+// one table and writes bench/results/latest.json (and a dated copy). `bun bench/results-page.ts`
+// turns latest.json into bench/RESULTS.md.
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { type Row, renderTable } from "./report";
-import { b7, b8 } from "./scenarios/load";
-import { b4, b5, b6 } from "./scenarios/process";
-import { b1, b2b3 } from "./scenarios/throughput";
+import { pagination, sustained } from "./scenarios/load";
+import { healthLoad, memory, startup } from "./scenarios/process";
+import { livez, noteRead } from "./scenarios/throughput";
+import { verifier } from "./scenarios/verifier";
 import { SETTINGS } from "./settings";
-import { createBenchDatabase } from "./setup";
+import { type BenchDatabase, createBenchDatabase } from "./setup";
 import { ROOT } from "./spawn";
 import { hasWrk } from "./wrk";
 
@@ -17,7 +21,6 @@ const { values } = parseArgs({
   strict: true,
 });
 const settings = SETTINGS[values.smoke ? "smoke" : values.quick ? "quick" : "full"];
-const only = values.only ? new Set(values.only.toUpperCase().split(",")) : undefined;
 
 if (!hasWrk()) {
   console.error(
@@ -26,49 +29,60 @@ if (!hasWrk()) {
   process.exit(2);
 }
 
-const scenarios: [string[], (db: Awaited<ReturnType<typeof createBenchDatabase>>) => Promise<Row | Row[]>][] = [
-  [["B1"], (db) => b1(settings, db)],
-  [["B2", "B3"], (db) => b2b3(settings, db)],
-  [["B4"], (db) => b4(settings, db)],
-  [["B5"], (db) => b5(settings, db)],
-  [["B6"], (db) => b6(settings, db)],
-  [["B8"], (db) => b8(settings, db)],
-  [["B7"], (db) => b7(settings, db)],
-];
+// Each group of rows by the name `--only` selects it with.
+const scenarios: Record<string, (db: BenchDatabase) => Promise<Row | Row[]>> = {
+  notes: (db) => noteRead(settings, db),
+  verifier: () => verifier(settings),
+  livez: (db) => livez(settings, db),
+  health: (db) => healthLoad(settings, db),
+  startup: (db) => startup(settings, db),
+  memory: (db) => memory(settings, db),
+  sustained: (db) => sustained(settings, db),
+  pagination: (db) => pagination(settings, db),
+};
+const only = values.only ? new Set(values.only.toLowerCase().split(",")) : undefined;
+const unknown = [...(only ?? [])].filter((name) => !(name in scenarios));
+if (unknown.length) {
+  console.error(`bench: unknown --only ${unknown.join(",")}; one of ${Object.keys(scenarios).join(", ")}`);
+  process.exit(2);
+}
 
 const started = Date.now();
+const loadBefore = loadavg()[0] ?? 0;
 const db = await createBenchDatabase();
 const rows: Row[] = [];
 const failures: string[] = [];
 try {
-  for (const [ids, run] of scenarios) {
-    if (only && !ids.some((id) => only.has(id))) continue;
+  for (const [name, run] of Object.entries(scenarios)) {
+    if (only && !only.has(name)) continue;
     const t0 = Date.now();
     try {
       rows.push(...[await run(db)].flat());
     } catch (error) {
       // One broken scenario must not cost the others' numbers; the run still fails at the end.
-      failures.push(`${ids.join("+")}: ${(error as Error).message}`);
+      failures.push(`${name}: ${(error as Error).message}`);
     }
-    console.error(`${ids.join("+")} done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    console.error(`${name} done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
 } finally {
   await db.drop();
 }
 
 console.log(renderTable(rows));
-for (const r of rows.filter((r) => r.notes)) console.log(`${r.id}: ${r.notes}`);
+for (const r of rows.filter((r) => r.notes)) console.log(`${r.scenario}: ${r.notes}`);
 console.log(`${settings.name} pass in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-mkdirSync(`${ROOT}/bench/results`, { recursive: true });
-const file = `${ROOT}/bench/results/${new Date().toISOString().replace(/[:.]/g, "-")}-${settings.name}.json`;
-writeFileSync(
-  file,
-  JSON.stringify(
-    { when: new Date().toISOString(), settings, bun: Bun.version, cores: navigator.hardwareConcurrency, rows },
-    null,
-    2,
-  ),
-);
+const dir = `${ROOT}/bench/results`;
+mkdirSync(dir, { recursive: true });
+const when = new Date().toISOString();
+const file = `${dir}/${when.replace(/[:.]/g, "-")}-${settings.name}.json`;
+const machine = {
+  cpu: cpus()[0]?.model ?? "unknown",
+  cores: navigator.hardwareConcurrency,
+  loadBefore,
+  loadAfter: loadavg()[0],
+};
+writeFileSync(file, JSON.stringify({ when, settings, bun: Bun.version, machine, rows, failures }, null, 2));
+copyFileSync(file, `${dir}/latest.json`);
 console.log(`results: ${file}`);
 if (failures.length) {
   console.error(`scenarios that could not run:\n${failures.join("\n")}`);

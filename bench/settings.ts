@@ -5,14 +5,18 @@ export interface Settings {
   seconds: number;
   warmupSeconds: number;
   connections: number;
-  /** B6: requests whose RSS growth is measured. */
+  /** Memory: requests whose RSS growth is measured. */
   memoryRequests: number;
-  /** B7: rows seeded for one user. */
+  /** Pagination: rows seeded for one user. */
   paginationRows: number;
-  /** B8: seconds of sustained load, measured in 10 s (or shorter) windows. */
+  /** Sustained load: seconds of sustained load, measured in 10 s (or shorter) windows. */
   sustainedSeconds: number;
   sustainedWindow: number;
   startups: number;
+  /** Distinct tokens in the fresh-token rows' pool: more than any cache of recent tokens holds. */
+  tokenPool: number;
+  /** Distinct tokens the verification microbench verifies per pass. */
+  verifierTokens: number;
 }
 
 export const SETTINGS: Record<Settings["name"], Settings> = {
@@ -27,6 +31,8 @@ export const SETTINGS: Record<Settings["name"], Settings> = {
     sustainedSeconds: 60,
     sustainedWindow: 10,
     startups: 5,
+    tokenPool: 60_000,
+    verifierTokens: 30_000,
   },
   quick: {
     name: "quick",
@@ -39,6 +45,8 @@ export const SETTINGS: Record<Settings["name"], Settings> = {
     sustainedSeconds: 20,
     sustainedWindow: 5,
     startups: 3,
+    tokenPool: 60_000,
+    verifierTokens: 30_000,
   },
   smoke: {
     name: "smoke",
@@ -51,6 +59,8 @@ export const SETTINGS: Record<Settings["name"], Settings> = {
     sustainedSeconds: 3,
     sustainedWindow: 1,
     startups: 1,
+    tokenPool: 12_000,
+    verifierTokens: 12_000,
   },
 };
 

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -7,7 +7,10 @@ export interface WrkResult {
   rps: number;
   p50Ms: number;
   p99Ms: number;
+  /** Connect, read and write errors. */
   errors: number;
+  /** Requests that got no response within wrk's 10 s timeout. */
+  timeouts: number;
   non2xx: number;
 }
 
@@ -26,10 +29,30 @@ const parseLatency = (text: string, label: string) => {
   return match[2] === "us" ? value / 1000 : match[2] === "s" ? value * 1000 : value;
 };
 
-const headerScript = (headers: Record<string, string>) =>
-  Object.entries(headers)
-    .map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`)
-    .join("\n");
+/** Bearer tokens, one a line in `file`, sent one per request from line `offset + 1` on, wrapping. */
+export interface TokenPool {
+  file: string;
+  size: number;
+  offset: number;
+}
+
+const headerScript = (headers: Record<string, string>, tokens?: TokenPool) => {
+  const fixed = Object.entries(headers).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`);
+  if (!tokens) return fixed.join("\n");
+  // Read once per thread; each request takes the next token, so no two requests of a run share
+  // one until the pool wraps.
+  return [
+    ...fixed,
+    "local tokens = {}",
+    `for line in io.lines(${JSON.stringify(tokens.file)}) do tokens[#tokens + 1] = "Bearer " .. line end`,
+    `local next = ${tokens.offset}`,
+    "request = function()",
+    "  next = next % #tokens + 1",
+    '  wrk.headers["Authorization"] = tokens[next]',
+    "  return wrk.format()",
+    "end",
+  ].join("\n");
+};
 
 /**
  * Runs wrk on core 1 against `url` for `seconds`, bounded by a hard timeout; parses throughput,
@@ -41,10 +64,11 @@ export const wrk = async (
     seconds,
     connections = 64,
     headers = {},
-  }: { seconds: number; connections?: number; headers?: Record<string, string> },
+    tokens,
+  }: { seconds: number; connections?: number; headers?: Record<string, string>; tokens?: TokenPool },
 ): Promise<WrkResult> => {
   const script = join(tmpdir(), `berth-wrk-${process.pid}-${Math.random().toString(36).slice(2)}.lua`);
-  writeFileSync(script, headerScript(headers));
+  writeFileSync(script, headerScript(headers, tokens));
   const proc = Bun.spawn(
     [
       ...pinTo(1),
@@ -53,6 +77,8 @@ export const wrk = async (
       `-c${connections}`,
       `-d${Math.max(1, Math.round(seconds))}s`,
       "--latency",
+      "--timeout",
+      "10s",
       "-s",
       script,
       url,
@@ -64,13 +90,16 @@ export const wrk = async (
     new Response(proc.stderr).text(),
     proc.exited,
   ]);
+  rmSync(script, { force: true });
   if (code !== 0) throw new Error(`wrk exited ${code}: ${err || text}`);
   const requests = Number(/(\d+) requests in/.exec(text)?.[1] ?? 0);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? 0);
   const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text);
-  const errors = socketErrors ? socketErrors.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0;
+  // Timeouts are kept apart: on a loaded machine a slow stack times out, which is its result.
+  const errors = socketErrors ? socketErrors.slice(1, 4).reduce((sum, n) => sum + Number(n), 0) : 0;
+  const timeouts = Number(socketErrors?.[4] ?? 0);
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(text)?.[1] ?? 0);
-  return { requests, rps, p50Ms: parseLatency(text, "50"), p99Ms: parseLatency(text, "99"), errors, non2xx };
+  return { requests, rps, p50Ms: parseLatency(text, "50"), p99Ms: parseLatency(text, "99"), errors, timeouts, non2xx };
 };
 
 /**

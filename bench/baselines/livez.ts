@@ -1,5 +1,5 @@
 // Bare Bun.serve returning the service's /livez body with the same response headers (the
-// security headers and a fresh X-Request-Id), so B1 measures exactly what the stack adds.
+// security headers and a fresh X-Request-Id), so the /livez row measures exactly what the stack adds.
 const body = process.env.BODY ?? "{}";
 const headers = JSON.parse(process.env.HEADERS ?? "{}") as Record<string, string>;
 

@@ -1,5 +1,5 @@
 // Bare Bun.serve answering GET /v1/notes/:id with the same prepared primary-key query the
-// service runs, through postgres.js (patched) or Bun's built-in SQL client: B2's baselines.
+// service runs, through postgres.js (patched) or Bun's built-in SQL client: the note read's bare floor.
 import { SQL } from "bun";
 import postgres from "postgres";
 

@@ -1,6 +1,6 @@
 import { median, type Settings } from "../settings";
 import { cpuSecondsOf } from "../spawn";
-import { wrk } from "../wrk";
+import { type TokenPool, wrk } from "../wrk";
 
 export interface Target {
   label: string;
@@ -8,6 +8,8 @@ export interface Target {
   /** The server process, whose CPU time per request is read from /proc around each run. */
   pid: number;
   headers?: Record<string, string>;
+  /** A fresh bearer token per request from this pool, continuing where the last run stopped. */
+  tokens?: Omit<TokenPool, "offset">;
 }
 
 /** One wrk run against one target. */
@@ -30,9 +32,13 @@ export type Samples = Map<string, Round[]>;
  */
 export const alternate = async (s: Settings, targets: Target[]): Promise<Samples> => {
   const samples: Samples = new Map(targets.map((t) => [t.label, []]));
+  const sent = new Map<string, number>();
   const run = async (t: Target, seconds: number): Promise<Round> => {
     const cpuBefore = cpuSecondsOf(t.pid);
-    const r = await wrk(t.url, { seconds, connections: s.connections, headers: t.headers });
+    const offset = sent.get(t.label) ?? 0;
+    const tokens = t.tokens && { ...t.tokens, offset: offset % t.tokens.size };
+    const r = await wrk(t.url, { seconds, connections: s.connections, headers: t.headers, tokens });
+    sent.set(t.label, offset + r.requests);
     if (r.non2xx || r.errors) throw new Error(`${t.label}: ${r.non2xx} non-2xx and ${r.errors} socket errors`);
     return { rps: r.rps, cpuUs: ((cpuSecondsOf(t.pid) - cpuBefore) * 1e6) / Math.max(1, r.requests) };
   };

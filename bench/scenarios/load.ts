@@ -5,8 +5,8 @@ import type { Settings } from "../settings";
 import { BENCH_SECRET, type BenchDatabase, benchToken, startService } from "../setup";
 import { wrk } from "../wrk";
 
-/** B7: page latency deep in a long keyset listing vs the first page. */
-export const b7 = async (s: Settings, db: BenchDatabase): Promise<Row> => {
+/** page latency deep in a long keyset listing vs the first page. */
+export const pagination = async (s: Settings, db: BenchDatabase): Promise<Row> => {
   const owner = "bench-pager";
   await db.sql`
     insert into notes (owner_id, title, body, created_at, updated_at)
@@ -16,7 +16,7 @@ export const b7 = async (s: Settings, db: BenchDatabase): Promise<Row> => {
   const [deep] = await db.sql<{ created_at: Date; id: string }[]>`
     select created_at, id from notes where owner_id = ${owner}
     order by created_at desc, id desc offset ${s.paginationRows - 40} limit 1`;
-  if (!deep) throw new Error("B7: seeding produced no rows");
+  if (!deep) throw new Error("pagination: seeding produced no rows");
   const cursor = encodeCursor({ createdAt: new Date(deep.created_at), id: deep.id });
   const token = await mintToken({ secret: BENCH_SECRET, sub: owner, ttlSeconds: 3600 });
   const service = await startService(db, { NOTE_CACHE_TTL_MS: "0" });
@@ -29,13 +29,12 @@ export const b7 = async (s: Settings, db: BenchDatabase): Promise<Row> => {
     const first = await measure(`${service.url}/v1/notes?limit=20`);
     const deepMs = await measure(`${service.url}/v1/notes?limit=20&cursor=${cursor}`);
     return {
-      id: "B7",
       scenario: `GET /v1/notes p50, ${s.paginationRows.toLocaleString("en-US")} rows deep vs first page`,
       value: deepMs,
       baseline: first,
       unit: "ms",
       ratio: deepMs / first,
-      budget: "<= 1.50",
+      budget: "≤ 1.50",
       pass: deepMs / first <= 1.5,
     };
   } finally {
@@ -43,8 +42,8 @@ export const b7 = async (s: Settings, db: BenchDatabase): Promise<Row> => {
   }
 };
 
-/** B8: B2's route under sustained load: throughput of the last window vs the first after warm-up. */
-export const b8 = async (s: Settings, db: BenchDatabase): Promise<Row> => {
+/** A note read under sustained load: throughput of the last window vs the first after warm-up. */
+export const sustained = async (s: Settings, db: BenchDatabase): Promise<Row> => {
   const service = await startService(db, { NOTE_CACHE_TTL_MS: "0" });
   const headers = { Authorization: `Bearer ${benchToken()}` };
   const url = `${service.url}/v1/notes/${db.noteId}`;
@@ -57,13 +56,12 @@ export const b8 = async (s: Settings, db: BenchDatabase): Promise<Row> => {
     const first = windows[0] ?? 0;
     const last = windows.at(-1) ?? 0;
     return {
-      id: "B8",
-      scenario: `GET /v1/notes/:id, ${s.sustainedSeconds} s sustained: last vs first window`,
+      scenario: `note read, ${s.sustainedSeconds} s sustained: last vs first window`,
       value: last,
       baseline: first,
       unit: "req/s",
       ratio: last / first,
-      budget: ">= 0.90",
+      budget: "≥ 0.90",
       pass: last / first >= 0.9,
       notes: `windows: ${windows.map((w) => Math.round(w)).join(", ")}`,
     };

@@ -13,11 +13,11 @@ import { wrk, wrkRequests } from "../wrk";
 const MB = 1024 * 1024;
 
 /**
- * B4: /health under 256 connections; database round trips made by health checks per second,
+ * /health under 256 connections; database round trips made by health checks per second,
  * counted at a TCP proxy in front of Postgres. The rate is taken between the first and the last
  * round trip seen, so it is the steady-state rate and not a fencepost of the window.
  */
-export const b4 = async (s: Settings, db: BenchDatabase): Promise<Row> => {
+export const healthLoad = async (s: Settings, db: BenchDatabase): Promise<Row> => {
   const target = new URL(db.url);
   const counter = pgRoundTrips();
   const seen: number[] = [];
@@ -42,13 +42,12 @@ export const b4 = async (s: Settings, db: BenchDatabase): Promise<Row> => {
     const value = during.length > 1 ? (during.length - 1) / spanS : during.length / seconds;
     const budget = 1000 / ttlMs;
     return {
-      id: "B4",
       scenario: "/health at 256 connections: DB queries/s from checks",
       value,
       baseline: null,
       unit: "q/s",
       ratio: value,
-      budget: `<= ${budget}`,
+      budget: `≤ ${budget}`,
       pass: value <= budget,
       notes: `${during.length} round trips in ${seconds} s while serving ${Math.round(result.rps)} /health req/s`,
     };
@@ -73,24 +72,23 @@ const startTimes = async (s: Settings, entries: Record<Entry, string[]>, env: Re
   return { bundle: median(samples.bundle), source: median(samples.source) };
 };
 
-const b5Row = (where: string, ms: Record<Entry, number>, budgetMs: number): Row => ({
-  id: "B5",
+const startRow = (where: string, ms: Record<Entry, number>, budgetMs: number): Row => ({
   scenario: `start to first /readyz 200, ${where}`,
   value: ms.bundle,
   baseline: null,
   unit: "ms",
   ratio: ms.bundle,
-  budget: `<= ${budgetMs} ms`,
+  budget: `≤ ${budgetMs} ms`,
   pass: ms.bundle <= budgetMs,
   notes: `${where}: the image's Bun bundle (${bundleTargets.bun.outdir}); from source (src/index.ts) ${Math.round(ms.source)} ms, started in turn in the same run`,
 });
 
 /**
- * B5: process start to first 200 on /readyz, median of several starts, on Postgres and on PGlite,
+ * process start to first 200 on /readyz, median of several starts, on Postgres and on PGlite,
  * for the process the image runs (the Bun bundle, built once here); the source entry is started
  * alternately with it and noted beside it.
  */
-export const b5 = async (s: Settings, db: BenchDatabase): Promise<Row[]> => {
+export const startup = async (s: Settings, db: BenchDatabase): Promise<Row[]> => {
   const { file } = await buildBundle("bun");
   const entries = {
     bundle: [process.execPath, file, "serve"],
@@ -102,14 +100,14 @@ export const b5 = async (s: Settings, db: BenchDatabase): Promise<Row[]> => {
     const pgliteEnv = { APP_MODE: "development", PGLITE_DIR: dir, OPS_PORT: "0", LOG_LEVEL: "warn" };
     await (await spawnServer(entries.bundle, pgliteEnv, { readyPath: "/readyz" })).stop(); // create and migrate it once
     const pgliteMs = await startTimes(s, entries, pgliteEnv);
-    return [b5Row("Postgres", postgresMs, 200), b5Row("PGlite (existing dir)", pgliteMs, 1500)];
+    return [startRow("Postgres", postgresMs, 200), startRow("PGlite (existing dir)", pgliteMs, 1500)];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 };
 
-/** B6: idle RSS, and RSS growth over a fixed number of requests after a warm-up. */
-export const b6 = async (s: Settings, db: BenchDatabase): Promise<Row[]> => {
+/** idle RSS, and RSS growth over a fixed number of requests after a warm-up. */
+export const memory = async (s: Settings, db: BenchDatabase): Promise<Row[]> => {
   const service = await startService(db);
   const headers = { Authorization: `Bearer ${benchToken()}` };
   const url = `${service.url}/v1/notes/${db.noteId}`;
@@ -130,23 +128,21 @@ export const b6 = async (s: Settings, db: BenchDatabase): Promise<Row[]> => {
     const growth = (after - warm) / warm;
     return [
       {
-        id: "B6",
         scenario: "idle RSS",
         value: idle / MB,
         baseline: null,
         unit: "MB",
         ratio: idle / MB,
-        budget: "<= 80 MB",
+        budget: "≤ 80 MB",
         pass: idle / MB <= 80,
       },
       {
-        id: "B6",
         scenario: `RSS growth over ${sent.toLocaleString("en-US")} requests`,
         value: after / MB,
         baseline: warm / MB,
         unit: "MB",
         ratio: 1 + growth,
-        budget: "<= 1.10",
+        budget: "≤ 1.10",
         pass: growth <= 0.1,
       },
     ];

@@ -1,4 +1,4 @@
-/** A local Sentry ingest that accepts and counts envelopes, so B3 pays the SDK's real cost. */
+/** A local Sentry ingest that accepts and counts envelopes, so the Sentry rows pay the SDK's real cost. */
 export const startSentrySink = async () => {
   let envelopes = 0;
   const server = Bun.serve({

@@ -1,4 +1,4 @@
-import type { Context, MiddlewareHandler } from "hono";
+import type { MiddlewareHandler } from "hono";
 import { type AuthUser, type TokenVerifier, UnauthorizedError } from "./verifier";
 
 export type AuthEnv = { Variables: { user: AuthUser; authFailure: UnauthorizedError } };
@@ -9,8 +9,7 @@ const BEARER = /^Bearer[ ]+([A-Za-z0-9\-_.~+/]+=*)$/i;
  * Verifies the bearer token when a request carries one: sets `c.var.user` (and tells `onUser`,
  * so monitoring can tag the request with the user id and nothing else), or keeps the reason it
  * failed for `requireUser`. It never answers by itself, so the rate limiter that runs next can
- * key by the verified user and fall back to the client address for everyone else. Without a
- * token, or with one verified a moment ago, it passes on without waiting on anything.
+ * key by the verified user and fall back to the client address for everyone else.
  *
  * @example app.use(authenticate({ verify })); app.use("/v1/*", requireUser());
  */
@@ -20,42 +19,24 @@ export const authenticate = ({
 }: {
   verify: TokenVerifier;
   onUser?: (user: AuthUser) => void;
-}): MiddlewareHandler<AuthEnv> => {
-  const admit = (c: Context<AuthEnv>, user: AuthUser) => {
-    c.set("user", user);
-    onUser?.(user);
-  };
-  const refuse = (c: Context<AuthEnv>, error: unknown) => {
-    if (!(error instanceof UnauthorizedError)) throw error;
-    c.set("authFailure", error);
-  };
-  return function authenticate(c, next) {
-    const header = c.req.raw.headers.get("authorization");
-    if (header === null) return next();
-    const token = BEARER.exec(header.trim())?.[1];
-    if (!token) {
-      refuse(c, new UnauthorizedError("malformed authorization header"));
-      return next();
+}): MiddlewareHandler<AuthEnv> =>
+  async function authenticate(c, next) {
+    const header = c.req.header("authorization");
+    if (header !== undefined) {
+      try {
+        const token = BEARER.exec(header.trim())?.[1];
+        if (!token) throw new UnauthorizedError("malformed authorization header");
+        const user = await verify(token);
+        c.set("user", user);
+        onUser?.(user);
+      } catch (error) {
+        // A refusal waits for requireUser; anything else is a fault of the verifier.
+        if (!(error instanceof UnauthorizedError)) throw error;
+        c.set("authFailure", error);
+      }
     }
-    let verified: ReturnType<TokenVerifier>;
-    try {
-      verified = verify(token);
-    } catch (error) {
-      refuse(c, error);
-      return next();
-    }
-    if (!(verified instanceof Promise)) {
-      admit(c, verified);
-      return next();
-    }
-    return verified
-      .then(
-        (user) => admit(c, user),
-        (error) => refuse(c, error),
-      )
-      .then(next);
+    await next();
   };
-};
 
 /** Answers 401 (with `WWW-Authenticate: Bearer`) unless `authenticate` verified a user. */
 export const requireUser = (): MiddlewareHandler<AuthEnv> =>

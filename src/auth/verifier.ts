@@ -1,4 +1,13 @@
-import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from "jose";
+import {
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  errors,
+  type JWTPayload,
+  jwtVerify,
+  type ProtectedHeaderParameters,
+} from "jose";
+import { createHs256Verifier } from "./hs256";
+import { createRecentTokens } from "./recent-tokens";
 
 /** What the API knows about a caller: the token's `sub`, issuer and expiry. */
 export interface AuthUser {
@@ -32,11 +41,8 @@ export interface AuthSettings {
   jwksCooldownMs?: number;
 }
 
-/**
- * Verifies a bearer token and resolves to its user, or rejects with UnauthorizedError; a token
- * verified in the last minute answers at once, with the user itself.
- */
-export type TokenVerifier = (token: string) => AuthUser | Promise<AuthUser>;
+/** Verifies a bearer token and resolves to its user, or rejects with UnauthorizedError. */
+export type TokenVerifier = (token: string) => Promise<AuthUser>;
 
 /** Asymmetric algorithms accepted from a JWKS; HS256 is accepted only with AUTH_JWT_SECRET. */
 export const JWKS_ALGORITHMS = ["RS256", "PS256", "ES256", "ES384", "EdDSA"];
@@ -53,107 +59,83 @@ const reason = (error: unknown) => {
   return "token invalid";
 };
 
+const toUser = (payload: JWTPayload): AuthUser => {
+  if (typeof payload.sub !== "string" || !payload.sub) throw new UnauthorizedError("token claim 'sub' is invalid");
+  return { id: payload.sub, issuer: payload.iss, expiresAt: new Date((payload.exp as number) * 1000) };
+};
+
+/**
+ * The token's protected header; one that does not decode names no algorithm, and is refused as
+ * such. Every token an issuer signs carries the same header segment, so the last one decoded is
+ * kept: decoding it again would be a tenth of an uncached verification.
+ */
+const headerReader = () => {
+  let segment: string | undefined;
+  let header: ProtectedHeaderParameters = {};
+  return (token: string): ProtectedHeaderParameters => {
+    const dot = token.indexOf(".");
+    const next = dot === -1 ? token : token.slice(0, dot);
+    if (next === segment) return header;
+    try {
+      // The first segment alone, so the answer depends on nothing else in the token.
+      header = decodeProtectedHeader({ protected: next });
+    } catch {
+      header = {};
+    }
+    segment = next;
+    return header;
+  };
+};
+
 /**
  * Builds the verifier from configuration: HS256 with the shared secret, asymmetric keys from a
  * JWKS (fetched, cached and refetched on an unknown `kid`, so key rotation needs no restart), or
  * both, each only with its own algorithms: the algorithm a token names picks the key source, so
  * `none` and an HS256 token signed with a public key never verify. `exp` and `sub` are required;
- * 60 s clock tolerance.
+ * `iss` and `aud` when configured; 60 s clock tolerance. HS256 tokens verified in the last
+ * minute are remembered.
+ *
+ * @example
+ * const verify = createTokenVerifier({ secret: process.env.AUTH_JWT_SECRET });
+ * const user = await verify(token);
  */
 export const createTokenVerifier = (settings: AuthSettings): TokenVerifier => {
-  const secret = settings.secret ? new TextEncoder().encode(settings.secret) : undefined;
-  // Imported once: handing jose the raw bytes would import the key again on every request.
-  const hmacKey = secret
-    ? crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, ["verify"])
-    : undefined;
-  const recent = verifiedTokens();
-  const jwks = settings.jwksUrl
-    ? createRemoteJWKSet(new URL(settings.jwksUrl), {
-        cooldownDuration: settings.jwksCooldownMs ?? 30_000,
-        cacheMaxAge: settings.jwksCacheMaxAgeMs ?? 600_000,
-      })
-    : undefined;
-  if (!secret && !jwks) throw new Error("authentication needs AUTH_JWT_SECRET or AUTH_JWKS_URL");
   const options = {
     issuer: settings.issuer,
     audience: settings.audience,
     clockTolerance: CLOCK_TOLERANCE_S,
     requiredClaims: ["exp", "sub"],
   };
+  const verifyHs256 = settings.secret
+    ? createHs256Verifier(new TextEncoder().encode(settings.secret), options)
+    : undefined;
+  const jwks = settings.jwksUrl
+    ? createRemoteJWKSet(new URL(settings.jwksUrl), {
+        cooldownDuration: settings.jwksCooldownMs ?? 30_000,
+        cacheMaxAge: settings.jwksCacheMaxAgeMs ?? 600_000,
+      })
+    : undefined;
+  if (!verifyHs256 && !jwks) throw new Error("authentication needs AUTH_JWT_SECRET or AUTH_JWKS_URL");
+  const recent = createRecentTokens<AuthUser>({ toleranceMs: CLOCK_TOLERANCE_S * 1000 });
+  const headerOf = headerReader();
 
-  const verifyNow = async (token: string) => {
-    let payload: JWTPayload;
+  return async (token) => {
+    const remembered = recent.get(token);
+    if (remembered) return remembered;
     try {
-      const alg = headerAlg(token);
-      if (alg === "HS256" && hmacKey) {
-        ({ payload } = await jwtVerify(token, await hmacKey, { ...options, algorithms: ["HS256"] }));
-        const user = toUser(payload);
+      const header = headerOf(token);
+      if (header.alg === "HS256" && verifyHs256) {
+        const user = toUser(verifyHs256(token, header));
         recent.add(token, user);
         return user;
-      } else if (jwks && alg && JWKS_ALGORITHMS.includes(alg)) {
-        ({ payload } = await jwtVerify(token, jwks, { ...options, algorithms: JWKS_ALGORITHMS }));
-      } else {
-        throw new UnauthorizedError("token algorithm not allowed");
       }
+      if (jwks && header.alg && JWKS_ALGORITHMS.includes(header.alg)) {
+        return toUser((await jwtVerify(token, jwks, { ...options, algorithms: JWKS_ALGORITHMS })).payload);
+      }
+      throw new UnauthorizedError("token algorithm not allowed");
     } catch (error) {
       if (error instanceof UnauthorizedError) throw error;
       throw new UnauthorizedError(reason(error));
     }
-    return toUser(payload);
-  };
-  // A remembered token skips the promise too: most requests come from clients seen a moment ago.
-  return (token) => recent.get(token) ?? verifyNow(token);
-};
-
-const toUser = (payload: JWTPayload): AuthUser => {
-  if (typeof payload.sub !== "string" || !payload.sub) throw new UnauthorizedError("token claim 'sub' is invalid");
-  return { id: payload.sub, issuer: payload.iss, expiresAt: new Date((payload.exp as number) * 1000) };
-};
-
-const RECENT_MAX = 10_000;
-const RECENT_TTL_MS = 60_000;
-
-/**
- * HS256 tokens verified in the last minute, so a client's repeated requests skip the HMAC. Only
- * for the shared secret, which cannot rotate under a running process (JWKS keys can); an entry
- * never outlives the token's `exp` plus the clock tolerance.
- */
-const verifiedTokens = () => {
-  const entries = new Map<string, { user: AuthUser; until: number }>();
-  return {
-    get(token: string): AuthUser | undefined {
-      const entry = entries.get(token);
-      if (!entry) return undefined;
-      if (entry.until > Date.now()) return entry.user;
-      entries.delete(token);
-      return undefined;
-    },
-    add(token: string, user: AuthUser) {
-      if (entries.size >= RECENT_MAX) entries.delete(entries.keys().next().value as string);
-      const until = Math.min(Date.now() + RECENT_TTL_MS, user.expiresAt.getTime() + CLOCK_TOLERANCE_S * 1000);
-      entries.set(token, { user, until });
-    },
   };
 };
-
-const headerAlg = (token: string): string | undefined => {
-  const [header] = token.split(".");
-  if (!header) return undefined;
-  try {
-    const parsed = JSON.parse(new TextDecoder().decode(base64UrlDecode(header))) as { alg?: unknown };
-    return typeof parsed.alg === "string" ? parsed.alg : undefined;
-  } catch {
-    return undefined;
-  }
-};
-
-const base64UrlDecode = (s: string) =>
-  Uint8Array.from(
-    atob(
-      s
-        .replace(/-/g, "+")
-        .replace(/_/g, "/")
-        .padEnd(Math.ceil(s.length / 4) * 4, "="),
-    ),
-    (ch) => ch.charCodeAt(0),
-  );

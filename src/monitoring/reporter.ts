@@ -18,7 +18,7 @@ export interface RequestInfo {
 
 /**
  * Error reporting and tracing as the app sees it. The Sentry implementation lives on the runtime
- * side (`sentry-bun.ts`), so the app never imports an SDK.
+ * side (`monitoring/sentry.ts`, handed each runtime's SDK), so the app never imports one.
  */
 export interface Reporter {
   /** Runs `handle` in a fresh isolation scope (and a span when traced); resolves with its status. */

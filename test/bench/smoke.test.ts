@@ -1,7 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
+import type { Row } from "../../bench/report";
 import { ROOT } from "../support/process";
 import { serviceUrl } from "../support/services";
+import { tempDir } from "../support/temp";
 
 // The bench is measurement, not a test; this runs its harness for seconds so it cannot rot.
 const databaseUrl = serviceUrl("TEST_DATABASE_URL");
@@ -34,7 +36,7 @@ describe("bench harness", () => {
 
   if (databaseUrl && wrkInstalled) {
     test(
-      "a smoke pass measures every budget and writes its results",
+      "a smoke pass measures every row, checks the peer, and writes results a page is generated from",
       async () => {
         const proc = runBench(["--smoke"], { BENCH_DATABASE_URL: databaseUrl });
         const [stdout, stderr, code] = await Promise.all([
@@ -43,19 +45,34 @@ describe("bench harness", () => {
           proc.exited,
         ]);
         if (code !== 0) throw new Error(`bench exited ${code}:\n${stdout}\n${stderr}`);
-        for (const id of ["B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8"])
-          expect(stdout).toMatch(new RegExp(`^${id}\\s`, "m"));
         const file = /results: (\S+\.json)/.exec(stdout)?.[1];
         expect(file && existsSync(file)).toBe(true);
-        const results = JSON.parse(readFileSync(file as string, "utf8")) as { rows: { id: string; value: number }[] };
-        expect(results.rows.length).toBe(10);
-        for (const row of results.rows) expect(Number.isFinite(row.value) && row.value >= 0).toBe(true);
-        // Throughput rows also account for the server's CPU time per request, read from /proc.
-        for (const id of ["B1", "B2", "B3"]) {
-          const notes = new RegExp(`^${id}: (.*)$`, "m").exec(stdout)?.[1] ?? "";
-          expect(notes).toMatch(/server CPU per request: .*berth [\d.]+ µs|server CPU per request: off [\d.]+ µs/);
-          expect(notes).not.toContain("NaN");
+        const results = JSON.parse(readFileSync(file as string, "utf8")) as { rows: Row[] };
+        const scenarios = results.rows.map((r) => r.scenario);
+        for (const name of [
+          "note read, a fresh token per request: berth vs the Fastify peer",
+          "note read, one token: berth vs the Fastify peer",
+          "note read, Sentry at traces 0.1 vs Sentry off",
+          "note read, Sentry at traces 0 vs Sentry off",
+          "GET /livez: berth vs bare Bun.serve",
+        ])
+          expect(scenarios).toContain(name);
+        expect(scenarios.some((s) => s.startsWith("HS256 verification, uncached"))).toBe(true);
+        expect(results.rows.length).toBe(16);
+        for (const row of results.rows) {
+          expect(Number.isFinite(row.value) && row.value >= 0).toBe(true);
+          expect(stdout).toContain(row.scenario);
         }
+        // The note read's stacks carry req/s and the server's CPU time per request, read from /proc.
+        const stacks = results.rows.find((r) => r.stacks?.length === 8)?.stacks ?? [];
+        expect(stacks.map((st) => st.name)).toContain("Fastify peer on Node, a fresh token per request");
+        for (const stack of stacks) expect(stack.cpuUs > 0 && stack.rps > 0).toBe(true);
+        // The results page is generated from that JSON.
+        const page = `${tempDir("berth-results-")}/RESULTS.md`;
+        const generate = Bun.spawnSync([process.execPath, `${ROOT}/bench/results-page.ts`, file as string, page]);
+        expect(generate.exitCode).toBe(0);
+        const text = readFileSync(page, "utf8");
+        for (const row of results.rows) expect(text).toContain(row.scenario);
       },
       { timeout: 240_000 },
     );

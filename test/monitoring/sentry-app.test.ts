@@ -6,7 +6,7 @@ import { createLogger } from "../../src/logger";
 import { createRegistry } from "../../src/monitoring/metrics/registry";
 import { installReporter, monitored } from "../../src/monitoring/monitored";
 import type { Reporter } from "../../src/monitoring/reporter";
-import { createSentryReporter } from "../../src/monitoring/sentry-bun";
+import { createBunSentryReporter } from "../../src/runtime/bun/sentry";
 import { authHeaders, buildTestApp, tokenFor } from "../api/app";
 import { freshPglite } from "../support/db";
 import { type SentryEvent, type SentryIngest, startSentryIngest } from "../support/sentry-ingest";
@@ -21,7 +21,7 @@ const startSentryApp = async (extraEnv: Record<string, string> = {}) => {
   const logLines: Record<string, unknown>[] = [];
   const logger = createLogger({ level: "info", format: "json", write: (l) => logLines.push(JSON.parse(l)) });
   const config = loadConfig({ APP_MODE: "test", ...env }, { version: "1.0.0-test" });
-  const reporter = createSentryReporter(config.sentry, { processHandlers: false });
+  const reporter = createBunSentryReporter(config.sentry, { processHandlers: false });
   if (!reporter) throw new Error("SENTRY_DSN was set, so a reporter is expected");
   const metrics = createRegistry();
   const { app } = buildTestApp({ db, env, logger, monitoring: { reporter, metrics } });

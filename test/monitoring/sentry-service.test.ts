@@ -1,9 +1,17 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { buildBundle } from "../../scripts/build";
 import { authHeaders } from "../api/app";
 import { startService } from "../support/process";
 import { type SentryIngest, startSentryIngest } from "../support/sentry-ingest";
 
-// The real service process (`bun src/index.ts serve`) with the real SDK, reporting to a local ingest.
+// The real service process with the real SDK, reporting to a local ingest: under Bun
+// (`bun src/index.ts serve`, @sentry/bun) and under Node (the Node bundle, @sentry/node).
+const NODE = Bun.which("node") ?? "node";
+const runtimes: [string, () => Promise<string[]>][] = [
+  ["Bun", async () => [process.execPath, "src/index.ts"]],
+  ["Node", async () => [NODE, (await buildBundle("node")).file]],
+];
+
 const serviceEnv = (dsn: string, extra: Record<string, string> = {}) => ({
   APP_MODE: "test",
   PGLITE_DIR: "memory://",
@@ -12,7 +20,7 @@ const serviceEnv = (dsn: string, extra: Record<string, string> = {}) => ({
   ...extra,
 });
 
-describe("Sentry in the running service", () => {
+describe.each(runtimes)("Sentry in the running service under %s", (_runtime, entry) => {
   const ingests: SentryIngest[] = [];
   afterAll(() => {
     for (const ingest of ingests) ingest.stop();
@@ -25,7 +33,10 @@ describe("Sentry in the running service", () => {
 
   test("50 concurrent failures from 50 users reach Sentry once each with their own user; spans flush on shutdown", async () => {
     const ingest = await newIngest();
-    const service = await startService(serviceEnv(ingest.dsn), { args: ["--apply-migrations"] });
+    const service = await startService(serviceEnv(ingest.dsn), {
+      args: ["--apply-migrations"],
+      command: await entry(),
+    });
     const users = Array.from({ length: 50 }, (_, i) => `svc-user-${i}-${crypto.randomUUID().slice(0, 6)}`);
     const answers = await Promise.all(
       users.map(async (sub) => {
@@ -66,6 +77,7 @@ describe("Sentry in the running service", () => {
     const ingest = await newIngest();
     const sampledOut = await startService(serviceEnv(ingest.dsn, { SENTRY_TRACES_SAMPLE_RATE: "0" }), {
       args: ["--apply-migrations"],
+      command: await entry(),
     });
     const res = await fetch(`${sampledOut.url}/debug-sentry`, { headers: await authHeaders("zero") });
     expect(res.status).toBe(500);
@@ -80,9 +92,7 @@ describe("Sentry in the running service", () => {
     ingest.clear();
     const off = await startService(
       { APP_MODE: "test", PGLITE_DIR: "memory://", SENTRY_DEBUG_ROUTE: "true" },
-      {
-        args: ["--apply-migrations"],
-      },
+      { args: ["--apply-migrations"], command: await entry() },
     );
     expect((await fetch(`${off.url}/debug-sentry`, { headers: await authHeaders("nobody") })).status).toBe(500);
     expect(await off.stop("SIGTERM")).toBe(0);

@@ -30,9 +30,7 @@ const listener = (name: string, server: Server<undefined>): Listener => ({
 export const serveWithBun = async (config: Config, { applyMigrations }: { applyMigrations: boolean }) => {
   // Sentry first, so it is initialised before anything it should see; off without SENTRY_DSN.
   // Loaded only then: importing the SDK alone costs a few hundred ms of every cold start.
-  const reporter = config.sentry.dsn
-    ? (await import("../../monitoring/sentry-bun")).createSentryReporter(config.sentry)
-    : undefined;
+  const reporter = config.sentry.dsn ? (await import("./sentry")).createBunSentryReporter(config.sentry) : undefined;
   const metrics = createRegistry();
   processMetrics(metrics);
   const service = await bootService(config, {

@@ -1,7 +1,7 @@
-import * as Sentry from "@sentry/bun";
+import type * as SentryNode from "@sentry/node";
 import type { Config } from "../config";
+import { networkErrorCode } from "../errors/network";
 import { installReporter } from "./monitored";
-import { networkErrorCode } from "./network-errors";
 import { scrubEvent, scrubSpan } from "./privacy";
 import type { Reporter, RequestInfo } from "./reporter";
 import { UNTRACED_ROUTES } from "./request-scope";
@@ -26,7 +26,7 @@ const KEPT_INTEGRATIONS = new Set([
 const PROCESS_HANDLERS = new Set(["OnUncaughtException", "OnUnhandledRejection"]);
 
 // v11 collects user info, client IPs, cookies, all headers, bodies and query values by default.
-const LOCKED_DOWN: Sentry.BunOptions["dataCollection"] = {
+const LOCKED_DOWN: SentryNode.NodeOptions["dataCollection"] = {
   userInfo: false,
   cookies: false,
   httpHeaders: false,
@@ -56,15 +56,33 @@ const guardSpan: typeof scrubSpan = (span) => {
   }
 };
 
+/** The SDK calls berth makes: `@sentry/node` and `@sentry/bun` (which re-exports it) alike. */
+export type SentrySdk = Pick<
+  typeof SentryNode,
+  | "startSpan"
+  | "captureException"
+  | "captureMessage"
+  | "getCurrentScope"
+  | "getIsolationScope"
+  | "withIsolationScope"
+  | "withScope"
+  | "continueTrace"
+  | "setHttpStatus"
+  | "flush"
+> & { init: (options: SentryNode.NodeOptions) => unknown };
+
 /**
- * Initialises `@sentry/bun` from `config.sentry` and returns the app's `Reporter` (also installed
- * for `monitored`), or undefined when SENTRY_DSN is unset. Only runtime adapters import this module.
+ * Initialises the runtime's Sentry SDK from `config.sentry`, locked down the same way on every
+ * runtime, and returns the app's `Reporter` (also installed for `monitored`), or undefined when
+ * SENTRY_DSN is unset. Only runtime adapters call this, each with its own SDK.
  *
  * @example
- * const reporter = createSentryReporter(config.sentry);
+ * import * as Sentry from "@sentry/node";
+ * const reporter = createSentryReporter(Sentry, config.sentry);
  * createApp({ ...deps, monitoring: { reporter, metrics } });
  */
 export const createSentryReporter = (
+  Sentry: SentrySdk,
   settings: Config["sentry"],
   { processHandlers = true }: SentryReporterOptions = {},
 ): Reporter | undefined => {

@@ -1,0 +1,56 @@
+import { hmac } from "@noble/hashes/hmac.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import {
+  base64url,
+  errors,
+  type JWTClaimVerificationOptions,
+  type JWTPayload,
+  type ProtectedHeaderParameters,
+  UnsecuredJWT,
+} from "jose";
+
+const encoder = new TextEncoder();
+// A fixed `{"alg":"none"}` header: with it, jose's own claim checks run on a payload whose
+// signature was verified here (see below).
+const NONE_HEADER = base64url.encode(JSON.stringify({ alg: "none" }));
+
+// Compares two MACs in time that depends on their length only, never on where they differ.
+const sameBytes = (a: Uint8Array, b: Uint8Array) => {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= (a[i] as number) ^ (b[i] as number);
+  return difference === 0;
+};
+
+/**
+ * A synchronous HS256 verifier for compact JWTs whose header is already decoded and names
+ * HS256: checks the HMAC, then the claims with jose's own rules and `options`, and resolves to
+ * the payload. Failures throw jose's error classes, exactly as `jwtVerify` would.
+ *
+ * WebCrypto's HMAC is asynchronous: through it (and jose) an uncached token cost about 35 µs of
+ * CPU on Bun, more than the rest of a note read. A pure-JS HMAC with the key's pads computed
+ * once costs about 5 µs and runs the same on every runtime.
+ *
+ * @example
+ * const verifyHs256 = createHs256Verifier(secret, { requiredClaims: ["exp"] });
+ * const payload = verifyHs256(token, decodeProtectedHeader(token));
+ */
+export const createHs256Verifier = (secret: Uint8Array, options: JWTClaimVerificationOptions) => {
+  const keyed = hmac.create(sha256, secret);
+  // The key's inner and outer pads are hashed once; each token's MAC starts from a copy of them,
+  // made into one reused instance and digested into one buffer (this runs synchronously, so no
+  // two verifications share them): the copies' allocations cost a third of the HMAC.
+  const mac = keyed.clone();
+  const digest = new Uint8Array(mac.outputLen);
+  return (token: string, header: ProtectedHeaderParameters): JWTPayload => {
+    // Extensions (`crit`, RFC 7797's unencoded `b64`) are never issued for this service's tokens.
+    if (header.crit !== undefined || header.b64 !== undefined) throw new errors.JWSInvalid("unsupported JWS header");
+    const parts = token.split(".");
+    if (parts.length !== 3) throw new errors.JWSInvalid("Invalid Compact JWS");
+    const [encodedHeader, encodedPayload, encodedSignature] = parts as [string, string, string];
+    keyed._cloneInto(mac).update(encoder.encode(`${encodedHeader}.${encodedPayload}`));
+    mac.digestInto(digest);
+    if (!sameBytes(digest, base64url.decode(encodedSignature))) throw new errors.JWSSignatureVerificationFailed();
+    return UnsecuredJWT.decode(`${NONE_HEADER}.${encodedPayload}.`, options).payload;
+  };
+};
