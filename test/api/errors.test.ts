@@ -51,15 +51,22 @@ for (const backend of databaseBackends()) {
     }, 30_000);
     afterAll(() => db.close());
 
-    test("request ids: a well-formed inbound one is kept, a malformed one replaced", async () => {
+    test("request ids: a well-formed inbound one is kept", async () => {
       const kept = await app.request("/livez", { headers: { "X-Request-Id": "edge-7f3a_01=" } });
       expect(kept.headers.get("x-request-id")).toBe("edge-7f3a_01=");
-      for (const bad of ["has space", "<script>", "x".repeat(256), "ü-umlaut", "a;b"]) {
-        const res = await app.request("/v1/me", { headers: { "X-Request-Id": bad } });
-        const id = res.headers.get("x-request-id") as string;
-        expect(id).toMatch(/^[0-9a-f-]{36}$/);
-        expect(((await res.json()) as { requestId: string }).requestId).toBe(id);
-      }
+    });
+
+    test.each([
+      ["a space", "has space"],
+      ["markup", "<script>"],
+      ["over 255 characters", "x".repeat(256)],
+      ["a non-ASCII letter", "ü-umlaut"],
+      ["a semicolon", "a;b"],
+    ])("request ids: an inbound one with %s is replaced", async (_, bad) => {
+      const res = await app.request("/v1/me", { headers: { "X-Request-Id": bad } });
+      const id = res.headers.get("x-request-id") as string;
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(((await res.json()) as { requestId: string }).requestId).toBe(id);
     });
 
     test("security headers and a request id on every kind of response", async () => {
