@@ -64,6 +64,8 @@ const create = async (): Promise<BuiltImage> => {
       env: { ...(process.env as Record<string, string>), ...env },
       timeoutMs,
     });
+  // Layers of builds older than a week go, so the cache kept across runs stays bounded.
+  await podman(["image", "prune", "--force", "--filter", "until=168h"]);
   const containers: string[] = [];
   const runFlags = ({ env: vars = {}, flags = [] }: ContainerOptions) => [
     ...envFlags({ NPM_CONFIG_REGISTRY: NO_REGISTRY, BUN_CONFIG_REGISTRY: NO_REGISTRY, ...vars }),
