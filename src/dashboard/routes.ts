@@ -4,7 +4,6 @@ import { secureHeaders } from "hono/secure-headers";
 import { Problem, problemResponse } from "../http";
 import type { DashboardAccess } from "./access";
 import { ASSETS, serveAsset } from "./assets";
-import type { createDashboardData } from "./data";
 import { dashboardPage, signInPage } from "./page";
 
 const NO_STORE = { "Cache-Control": "no-store" };
@@ -21,7 +20,8 @@ export const dashboardRoutes = ({
   data,
 }: {
   access: DashboardAccess;
-  data: ReturnType<typeof createDashboardData>;
+  /** The data after `since` (ms since the epoch), as `createDashboardData` builds it. */
+  data: (since: number) => Promise<object>;
 }) => {
   const app = new Hono();
   app.use(
