@@ -61,6 +61,11 @@ export const documentApi = (app: OpenAPIHono<AppEnv>, config: Config) => {
       },
     });
   }
+  // The document changes only with a deploy: any cache may keep it for a few minutes.
+  app.use("/openapi.json", async (c, next) => {
+    await next();
+    c.header("Cache-Control", "public, max-age=300");
+  });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: { title: "berth", version: config.version, description: "Notes API with health, auth and monitoring." },

@@ -46,7 +46,6 @@ describe("authenticate and requireUser", () => {
 
   test("a malformed header or a refused token is kept for requireUser, whether refused at once or later", async () => {
     const refusals: [string, TokenVerifier, RequestInit][] = [
-      ["malformed authorization header", () => alice, { headers: { Authorization: "Basic abc" } }],
       [
         "bad signature",
         () => {
@@ -63,6 +62,26 @@ describe("authenticate and requireUser", () => {
       expect([reason, res.status, await res.json()]).toEqual([reason, 401, { refused: reason }]);
       expect(seen).toEqual([]);
     }
+  });
+
+  test.each([
+    ["another scheme", "Basic YTpi", "unsupported authorization scheme; expected Bearer", "missing"],
+    ["an empty bearer token", "Bearer ", "missing bearer token", "missing"],
+    ["a token that is not three base64url segments", "Bearer abc", "malformed token", "invalid"],
+  ])("%s is refused before the verifier runs", async (_, authorization, message, reason) => {
+    let verified = 0;
+    const { app } = appWith(() => {
+      verified++;
+      return alice;
+    });
+    const failures: UnauthorizedError[] = [];
+    app.onError((error, c) => {
+      if (error instanceof UnauthorizedError) failures.push(error);
+      return c.json({}, 401);
+    });
+    expect((await app.request("/v1/me", { headers: { Authorization: authorization } })).status).toBe(401);
+    expect(failures.map((f) => [f.message, f.reason])).toEqual([[message, reason]]);
+    expect(verified).toBe(0);
   });
 
   test("a verifier that breaks (not a refusal) is an error, not a 401", async () => {
