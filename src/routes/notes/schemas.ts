@@ -118,15 +118,4 @@ export const CreateNoteHeadersSchema = z.object({
     }),
 });
 
-export const ProblemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    requestId: z.string().nullable(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  })
-  .openapi("Problem");
-
 export type NoteDto = z.infer<typeof NoteSchema>;
