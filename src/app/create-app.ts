@@ -7,7 +7,7 @@ import type { Config } from "../config";
 import type { Database } from "../db/types";
 import type { HealthRunner } from "../health";
 import { createProbeRouter } from "../health/routes";
-import { createRouter, limitBody, notFoundOrMethodNotAllowed, renderError } from "../http";
+import { createRouter, headContentLength, limitBody, notFoundOrMethodNotAllowed, renderError } from "../http";
 import { createIdempotency } from "../idempotency";
 import type { Lifecycle } from "../lifecycle/state";
 import type { Logger } from "../logger";
@@ -51,7 +51,9 @@ export const createApp = (deps: AppDeps) => {
   // scope, and every response (the error handler's included) gets the security headers and is
   // logged, counted and reported once.
   app.use(requestFrame({ logger, metrics, reporter }));
-  app.use(secureHeaders());
+  app.use(headContentLength());
+  // X-XSS-Protection and X-Download-Options are deprecated (browsers ignore or misuse them).
+  app.use(secureHeaders({ xXssProtection: false, xDownloadOptions: false }));
   if (config.corsOrigins.length) app.use(cors({ origin: [...config.corsOrigins], credentials: false }));
   // Probes carry no token and must never be throttled into restarting a healthy machine: they
   // respond here, before authentication, rate limit and body limit.

@@ -8,6 +8,7 @@ import type { Lifecycle } from "../lifecycle/state";
 import type { Logger } from "../logger";
 import { metricsHandler } from "../monitoring/metrics/handler";
 import type { MetricsRegistry } from "../monitoring/metrics/registry";
+import { requestFrame } from "../monitoring/request-frame";
 
 /** What the ops server needs; the same health runner and lifecycle as the API. */
 export interface OpsDeps {
@@ -44,6 +45,8 @@ export const requireOpsToken = (token: string | undefined): MiddlewareHandler =>
 export const createOpsApp = (deps: OpsDeps) => {
   const { config, logger } = deps;
   const app = new Hono();
+  // Names every request (`X-Request-Id`, and the `requestId` of its problem responses).
+  app.use(requestFrame());
 
   // Open: Prometheus scrapes and liveness probes carry no token. `/metrics` goes here.
   app.get("/livez", livez());

@@ -42,8 +42,8 @@ describe("authenticate and requireUser", () => {
     throw new UnauthorizedError(reason);
   };
   test.each([
-    ["malformed authorization header", async () => alice, { headers: { Authorization: "Basic abc" } }],
     ["bad signature", refuse("bad signature"), bearer],
+    ["expired", refuse("expired"), bearer],
   ] as [string, TokenVerifier, RequestInit][])(
     "%s: kept for requireUser, open routes still answer",
     async (reason, verify, init) => {
@@ -54,6 +54,26 @@ describe("authenticate and requireUser", () => {
       expect(seen).toEqual([]);
     },
   );
+
+  test.each([
+    ["another scheme", "Basic YTpi", "unsupported authorization scheme; expected Bearer", "missing"],
+    ["an empty bearer token", "Bearer ", "missing bearer token", "missing"],
+    ["a token that is not three base64url segments", "Bearer abc", "malformed token", "invalid"],
+  ])("%s is refused before the verifier runs", async (_, authorization, message, reason) => {
+    let verified = 0;
+    const { app } = appWith(async () => {
+      verified++;
+      return alice;
+    });
+    const failures: UnauthorizedError[] = [];
+    app.onError((error, c) => {
+      if (error instanceof UnauthorizedError) failures.push(error);
+      return c.json({}, 401);
+    });
+    expect((await app.request("/v1/me", { headers: { Authorization: authorization } })).status).toBe(401);
+    expect(failures.map((f) => [f.message, f.reason])).toEqual([[message, reason]]);
+    expect(verified).toBe(0);
+  });
 
   test("a verifier that breaks (not a refusal) is an error, not a 401", async () => {
     const { app } = appWith(() => Promise.reject(new TypeError("key store unreachable")));

@@ -3,7 +3,24 @@ import { type AuthUser, type TokenVerifier, UnauthorizedError } from "./verifier
 
 export type AuthEnv = { Variables: { user: AuthUser; authFailure: UnauthorizedError } };
 
-const BEARER = /^Bearer[ ]+([A-Za-z0-9\-_.~+/]+=*)$/i;
+const SCHEME = /^Bearer(?:[ ]+|$)/i;
+// A JWS in compact form: three base64url segments. Anything else is malformed before any key is read.
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+/**
+ * The token a header carries, or why it carries none. RFC 6750 §3.1: a request without bearer
+ * credentials (no header, another scheme such as Basic, an empty token) gets a challenge without
+ * an error code; only a bearer token that fails is `invalid_token`.
+ */
+const bearerToken = (header: string): string | UnauthorizedError => {
+  const trimmed = header.trim();
+  const scheme = SCHEME.exec(trimmed);
+  if (!scheme) return new UnauthorizedError("unsupported authorization scheme; expected Bearer", "missing");
+  const token = trimmed.slice(scheme[0].length);
+  if (!token) return new UnauthorizedError("missing bearer token", "missing");
+  if (!COMPACT_JWS.test(token)) return new UnauthorizedError("malformed token");
+  return token;
+};
 
 /**
  * Verifies the bearer token when a request carries one: sets `c.var.user` (and tells `onUser`,
@@ -24,8 +41,8 @@ export const authenticate = ({
     const header = c.req.header("authorization");
     if (header !== undefined) {
       try {
-        const token = BEARER.exec(header.trim())?.[1];
-        if (!token) throw new UnauthorizedError("malformed authorization header");
+        const token = bearerToken(header);
+        if (token instanceof UnauthorizedError) throw token;
         const user = await verify(token);
         c.set("user", user);
         onUser?.(user);

@@ -1,6 +1,9 @@
 export { limitBody } from "./body-limit";
+export { PER_USER_CACHE_CONTROL } from "./cache-control";
 export type { AppEnv, AppRouteHandler } from "./env";
+export { headContentLength } from "./head-length";
 export { notFoundOrMethodNotAllowed } from "./method-not-allowed";
+export { ProblemSchema, problem } from "./openapi-responses";
 export { type ErrorRenderOptions, type FieldError, Problem, problemResponse, renderError, toProblem } from "./problem";
 export { requireJson } from "./require-json";
 export { createRouter } from "./router";

@@ -89,7 +89,10 @@ describe("Prometheus metrics on the ops server", () => {
     expect(Object.fromEntries(counts)).toEqual({ ...Object.fromEntries(requests), [livez]: probes });
     const infinite = samples(text, "http_request_duration_seconds_bucket");
     expect(infinite.get('{method="POST",route="/v1/notes",status="201",le="+Inf"}')).toBe(4);
-    expect(Object.fromEntries(samples(text, "http_server_errors_total"))).toEqual({ '{kind="application"}': 1 });
+    expect(Object.fromEntries(samples(text, "http_server_errors_total"))).toEqual({
+      '{kind="network"}': 0,
+      '{kind="application"}': 1,
+    });
 
     const health = samples(text, "health_check_status");
     for (const check of ["database", "cache", "memory"]) {
@@ -97,7 +100,7 @@ describe("Prometheus metrics on the ops server", () => {
       expect(health.get(`{check="${check}",status="fail"}`)).toBe(0);
     }
     expect(samples(text, "health_check_latency_seconds").get('{check="database"}')).toBeGreaterThan(0);
-    expect(samples(text, "process_memory_bytes").get('{kind="rss"}')).toBeGreaterThan(10 * 1024 * 1024);
+    expect(samples(text, "process_resident_memory_bytes").get("")).toBeGreaterThan(10 * 1024 * 1024);
     expect(samples(text, "event_loop_lag_seconds").get('{stat="p99"}')).toBeGreaterThanOrEqual(0);
     expect(samples(text, "process_start_time_seconds").get("")).toBeLessThanOrEqual(Date.now() / 1000);
 

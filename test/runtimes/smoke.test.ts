@@ -222,7 +222,7 @@ const rows: Row[] = [
       expect(metrics.status).toBe(200);
       const text = await metrics.text();
       expect(text).toContain('http_requests_total{method="GET",route="/livez",status="200"}');
-      expect(text).toContain("process_memory_bytes");
+      expect(text).toContain("process_resident_memory_bytes");
       const anonymous = await call(`${ops}/health`);
       expect(anonymous.status).toBe(401);
       expect(anonymous.headers.get("content-type")).toStartWith(PROBLEM);

@@ -21,6 +21,8 @@ export const httpMetrics = (registry: MetricsRegistry) => {
     "5xx answers by cause; network errors are not sent to Sentry.",
     ["kind"],
   );
+  // Every series exists from the start, so rate() and alerts see a 0 before the first 5xx.
+  for (const kind of ["network", "application"]) serverErrors.inc({ kind }, 0);
   // The series of each route, method and status are looked up once, then reused by every
   // request like it; all three are bounded (routes are patterns, not paths). Nested maps: no
   // key string is built per request.

@@ -11,11 +11,11 @@ const NS_PER_SECOND = 1e9;
  * @example processMetrics(registry)
  */
 export const processMetrics = (registry: MetricsRegistry) => {
-  const memory = registry.gauge(
-    "process_memory_bytes",
-    "Process memory by kind (rss, heap_used, heap_total, external).",
-    ["kind"],
-  );
+  // The names Prometheus' process collector and prom-client use, so stock dashboards and alerts read them.
+  const resident = registry.gauge("process_resident_memory_bytes", "Resident memory size in bytes.");
+  const heapUsed = registry.gauge("nodejs_heap_size_used_bytes", "JavaScript heap in use, in bytes.");
+  const heapTotal = registry.gauge("nodejs_heap_size_total_bytes", "JavaScript heap allocated, in bytes.");
+  const external = registry.gauge("nodejs_external_memory_bytes", "Memory held outside the JavaScript heap, in bytes.");
   registry
     .gauge("process_start_time_seconds", "Start time of the process since the Unix epoch, in seconds.")
     .set(undefined, Math.floor(Date.now() / 1000 - process.uptime()));
@@ -27,10 +27,10 @@ export const processMetrics = (registry: MetricsRegistry) => {
 
   registry.onCollect(() => {
     const usage = process.memoryUsage();
-    memory.set({ kind: "rss" }, usage.rss);
-    memory.set({ kind: "heap_used" }, usage.heapUsed);
-    memory.set({ kind: "heap_total" }, usage.heapTotal);
-    memory.set({ kind: "external" }, usage.external);
+    resident.set(undefined, usage.rss);
+    heapUsed.set(undefined, usage.heapUsed);
+    heapTotal.set(undefined, usage.heapTotal);
+    external.set(undefined, usage.external);
     if (delay.count > 0) {
       lag.set({ stat: "mean" }, delay.mean / NS_PER_SECOND);
       lag.set({ stat: "p50" }, delay.percentile(50) / NS_PER_SECOND);

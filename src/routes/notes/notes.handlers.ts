@@ -1,5 +1,5 @@
 import type { NoteRow } from "../../db/schema";
-import { type AppRouteHandler, Problem } from "../../http";
+import { type AppRouteHandler, PER_USER_CACHE_CONTROL, Problem } from "../../http";
 import { type Idempotency, requestFingerprint, type StoredResponse } from "../../idempotency";
 import { etagOf, expectedVersion, noneMatch } from "./conditional";
 import { decodeCursor, encodeCursor, isUuid } from "./cursor";
@@ -71,6 +71,7 @@ export const createNotesHandlers = (notes: NotesService, idempotent: Idempotency
     const { limit, cursor } = c.req.valid("query");
     const rows = await notes.list(c.var.user.id, limit, cursor ? decodeCursor(cursor) : undefined);
     const page = rows.slice(0, limit);
+    c.header("Cache-Control", PER_USER_CACHE_CONTROL);
     const last = page.at(-1);
     return c.json({ items: page.map(toDto), nextCursor: rows.length > limit && last ? encodeCursor(last) : null }, 200);
   };
@@ -79,6 +80,7 @@ export const createNotesHandlers = (notes: NotesService, idempotent: Idempotency
     const row = await notes.find(c.var.user.id, ownNoteId(c.req.valid("param").id));
     if (!row) throw notFound();
     c.header("ETag", etagOf(row.version));
+    c.header("Cache-Control", PER_USER_CACHE_CONTROL);
     if (noneMatch(c.req.header("If-None-Match"), row.version)) return c.body(null, 304);
     return c.json(toDto(row), 200);
   };

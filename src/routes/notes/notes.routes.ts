@@ -1,5 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import { requireJson } from "../../http";
+import { problem, requireJson } from "../../http";
 import {
   CreateNoteHeadersSchema,
   CreateNoteSchema,
@@ -7,15 +7,10 @@ import {
   NoteListSchema,
   NoteParamsSchema,
   NoteSchema,
-  ProblemSchema,
   UpdateNoteSchema,
 } from "./schemas";
 
 const json = <T>(schema: T) => ({ content: { "application/json": { schema } } });
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
 const errors = {
   400: problem("Invalid input"),
   401: problem("Missing or invalid bearer token"),
@@ -33,6 +28,9 @@ export const notesRoutes = {
     path: "/v1/notes",
     tags: ["notes"],
     summary: "Create a note",
+    operationId: "createNote",
+    description:
+      "Creates a note owned by the token's subject; answers 201 with `Location` and `ETag`. With `Idempotency-Key`, a retry replays the first response.",
     security,
     middleware: [requireJson] as const,
     request: { headers: CreateNoteHeadersSchema, body: { ...json(CreateNoteSchema), required: true } },
@@ -49,6 +47,9 @@ export const notesRoutes = {
     path: "/v1/notes",
     tags: ["notes"],
     summary: "List own notes, newest first",
+    operationId: "listNotes",
+    description:
+      "The caller's own notes, newest first, one keyset page at a time; pass `nextCursor` back as `cursor` for the next page.",
     security,
     request: { query: ListQuerySchema },
     responses: { 200: { description: "A page of notes", ...json(NoteListSchema) }, ...errors },
@@ -58,6 +59,9 @@ export const notesRoutes = {
     path: "/v1/notes/{id}",
     tags: ["notes"],
     summary: "Read one own note",
+    operationId: "readNote",
+    description:
+      "One of the caller's notes, with its `ETag`; `If-None-Match` with a current tag answers 304. Another user's note is a 404.",
     security,
     request: { params: NoteParamsSchema },
     responses: {
@@ -72,6 +76,8 @@ export const notesRoutes = {
     path: "/v1/notes/{id}",
     tags: ["notes"],
     summary: "Change title and/or body",
+    operationId: "updateNote",
+    description: "Changes `title` and/or `body`. `If-Match` with a stale tag answers 412 and changes nothing.",
     security,
     middleware: [requireJson] as const,
     request: { params: NoteParamsSchema, body: { ...json(UpdateNoteSchema), required: true } },
@@ -88,6 +94,8 @@ export const notesRoutes = {
     path: "/v1/notes/{id}",
     tags: ["notes"],
     summary: "Delete a note",
+    operationId: "deleteNote",
+    description: "Deletes one of the caller's notes; `If-Match` with a stale tag answers 412.",
     security,
     request: { params: NoteParamsSchema },
     responses: {

@@ -1,11 +1,9 @@
 import { z } from "@hono/zod-openapi";
 
-/**
- * Text Postgres can store as given: no NUL character and no unpaired UTF-16 surrogate. The same
- * pattern reads right with and without the `u` flag, so JSON Schema validators agree with zod.
- */
+// No NUL character: Postgres text cannot hold one. `\x00` reads the same in every regex dialect
+// JSON Schema validators use (ECMA-262, Rust, Python, PCRE), unlike a pattern over surrogates.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: excluding NUL is the point
-const STORABLE_TEXT = /^(?:[^\u0000\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/;
+const WITHOUT_NUL = /^[^\x00]*$/;
 
 // Lengths count characters (code points), as JSON Schema's minLength/maxLength do, not UTF-16 units.
 const characters = (s: string) => {
@@ -17,15 +15,24 @@ const characters = (s: string) => {
   return n;
 };
 
-/** A string of `min`–`max` storable characters, documented with the same bounds it enforces. */
+/**
+ * A string of `min`–`max` storable characters, documented with the same bounds it enforces. An
+ * unpaired surrogate (`"\ud800"` escaped in JSON) is not a character, so it is refused too; a
+ * pattern cannot say so portably, hence the description.
+ */
 const text = (min: number, max: number) =>
   z
     .string()
-    .regex(STORABLE_TEXT, { message: "expected text without NUL characters or unpaired surrogates" })
+    .regex(WITHOUT_NUL, { message: "expected text without NUL characters" })
+    .refine((s) => s.isWellFormed(), { message: "expected text without unpaired surrogates" })
     .refine((s) => characters(s) >= min && characters(s) <= max, {
       message: `expected ${min === 0 ? `at most ${max}` : `${min} to ${max}`} characters`,
     })
-    .openapi({ minLength: min, maxLength: max });
+    .openapi({
+      minLength: min,
+      maxLength: max,
+      description: `${min}–${max} Unicode characters; no NUL and no unpaired surrogate.`,
+    });
 
 export const TITLE_MAX = 200;
 export const BODY_MAX = 100_000;
@@ -41,12 +48,17 @@ export const NoteSchema = z
   })
   .openapi("Note");
 
+// The byte limit wins: it applies to the body as sent, so escapes count as they are written.
+const BYTES_RULE =
+  "The request body as sent is limited to BODY_LIMIT_BYTES (1 MiB by default; 413 beyond it): " +
+  "a note at the character limits fits as UTF-8, but one written with `\\u` escapes can be refused.";
+
 export const CreateNoteSchema = z
   .strictObject({
     title: text(1, TITLE_MAX),
     body: text(0, BODY_MAX).default(""),
   })
-  .openapi("CreateNote");
+  .openapi("CreateNote", { description: BYTES_RULE });
 
 export const UpdateNoteSchema = z
   .strictObject({
@@ -54,7 +66,7 @@ export const UpdateNoteSchema = z
     body: text(0, BODY_MAX).optional(),
   })
   .refine((v) => v.title !== undefined || v.body !== undefined, { message: "expected title and/or body" })
-  .openapi("UpdateNote", { minProperties: 1 });
+  .openapi("UpdateNote", { minProperties: 1, description: BYTES_RULE });
 
 export const NoteListSchema = z
   .object({ items: z.array(NoteSchema), nextCursor: z.string().nullable() })
@@ -105,16 +117,5 @@ export const CreateNoteHeadersSchema = z.object({
         "(`Idempotent-Replayed: true`); the same key with another body is 422; a retry while the first is in flight is 409.",
     }),
 });
-
-export const ProblemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    requestId: z.string().nullable(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  })
-  .openapi("Problem");
 
 export type NoteDto = z.infer<typeof NoteSchema>;
