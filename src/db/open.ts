@@ -28,5 +28,5 @@ export const openMigrationConnection = (
   appDb: Database,
 ): { orm: Orm; close: () => Promise<void> } => {
   if (!database.migrationUrl || appDb.kind === "pglite") return { orm: appDb.orm, close: async () => {} };
-  return createMigrationOrm({ url: database.migrationUrl, ssl: database.ssl, timeoutMs: database.timeoutMs });
+  return createMigrationOrm({ url: database.migrationUrl, ssl: database.migrationSsl, timeoutMs: database.timeoutMs });
 };
