@@ -2,8 +2,9 @@ import { createApp, createOpsApp } from "../app";
 import { createTokenVerifier } from "../auth/verifier";
 import { openCache, type RedisFactory } from "../cache/open";
 import type { Config } from "../config";
+import { explainingConnection } from "../db/connection-error";
 import { prepareSchema } from "../db/migrations/startup";
-import { openDatabase } from "../db/open";
+import { connectionTargets, openDatabase } from "../db/open";
 import { createHealth, healthMetrics } from "../health";
 import { createLifecycle } from "../lifecycle/state";
 import { serviceLogger } from "../logger";
@@ -37,9 +38,10 @@ export const bootService = async (
   // One write per event-loop turn: both server runtimes log every request.
   const logger = serviceLogger(config, batchedLines());
   const db = await openDatabase(config);
+  const targets = connectionTargets(config);
   try {
-    await prepareSchema({ config, db, apply: applyMigrations, logger });
-    await db.ping();
+    await explainingConnection(targets.migration, () => prepareSchema({ config, db, apply: applyMigrations, logger }));
+    await explainingConnection(targets.app, () => db.ping());
   } catch (error) {
     await db.close();
     throw error;
