@@ -1,8 +1,9 @@
 import type { Config } from "../config";
+import { explainingConnection } from "../db/connection-error";
 import { readStatus } from "../db/migrations/apply";
 import { prepareSchema } from "../db/migrations/startup";
 import { type MigrationStatus, statusExitCode } from "../db/migrations/status";
-import { openDatabase, openMigrationConnection } from "../db/open";
+import { connectionTargets, openDatabase, openMigrationConnection } from "../db/open";
 import { createLogger } from "../logger";
 
 /** Renders the status newest first: tag, when applied, whether the file still matches. */
@@ -42,11 +43,12 @@ export const migrateCommand = async (
   }: { action: "status" | "maintenance"; apply?: boolean; write: (line: string) => void },
 ): Promise<number> => {
   const db = await openDatabase(config);
+  const target = connectionTargets(config).migration;
   try {
     if (action === "status") {
       const connection = openMigrationConnection(config, db);
       try {
-        const status = await readStatus(connection.orm);
+        const status = await explainingConnection(target, () => readStatus(connection.orm));
         write(formatStatus(status));
         return statusExitCode(status);
       } finally {
@@ -54,7 +56,9 @@ export const migrateCommand = async (
       }
     }
     const logger = createLogger(config.log);
-    const { applied, status } = await prepareSchema({ config, db, apply, logger, embeddedAutoApply: false });
+    const { applied, status } = await explainingConnection(target, () =>
+      prepareSchema({ config, db, apply, logger, embeddedAutoApply: false }),
+    );
     if (apply) write(applied.length ? `applied: ${applied.join(", ")}` : "nothing to apply");
     write(formatStatus(status));
     return 0;

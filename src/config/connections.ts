@@ -33,6 +33,51 @@ export const connectionProblems = (env: Env): string[] => {
   return problems;
 };
 
+const SSL_MODES = ["disable", "require", "verify-full"] as const;
+export type SslMode = (typeof SSL_MODES)[number];
+
+const parsedUrl = (value: string | undefined) => {
+  try {
+    return value ? new URL(value) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** The `sslmode` a postgres URL carries, once checked by `databaseUrlProblems`. */
+export const sslModeOf = (url: string | undefined) =>
+  (parsedUrl(url)?.searchParams.get("sslmode") ?? undefined) as SslMode | undefined;
+
+/**
+ * Problems with DATABASE_URL and DATABASE_MIGRATION_URL beyond their scheme: a URL without a host
+ * would make postgres.js dial localhost as the OS user, and an `sslmode` it cannot honour, or one
+ * that contradicts DATABASE_SSL, would be silently overridden.
+ */
+export const databaseUrlProblems = (env: Env): string[] => {
+  const problems: string[] = [];
+  for (const name of ["DATABASE_URL", "DATABASE_MIGRATION_URL"] as const) {
+    const url = parsedUrl(env[name]);
+    if (!url) continue;
+    if (!url.hostname && !url.searchParams.get("host"))
+      problems.push(`${name}: expected a host, as in postgres://user:password@host:5432/berth (got a URL without one)`);
+    const mode = url.searchParams.get("sslmode");
+    if (mode === null) continue;
+    if (!(SSL_MODES as readonly string[]).includes(mode))
+      problems.push(`${name}: sslmode=${mode} is not supported: expected sslmode=${SSL_MODES.join(", ")}`);
+    else if (env.DATABASE_SSL && env.DATABASE_SSL !== mode)
+      problems.push(
+        `DATABASE_SSL: DATABASE_SSL=${env.DATABASE_SSL} conflicts with sslmode=${mode} in ${name}; keep one`,
+      );
+  }
+  return problems;
+};
+
+/** The variable(s) the database URL came from, for messages about connecting to it. */
+export const databaseVariable = (e: ParsedEnv) => (e.DATABASE_URL ? "DATABASE_URL" : "DB_HOST/DB_PORT/DB_NAME/DB_USER");
+
+/** The variable(s) the Redis URL came from. */
+export const redisVariable = (e: ParsedEnv) => (e.REDIS_URL ? "REDIS_URL" : "REDIS_HOST/REDIS_PORT");
+
 /** DATABASE_URL, else one built from DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD. */
 export const databaseUrlFrom = (e: ParsedEnv): string | undefined => {
   if (e.DATABASE_URL) return e.DATABASE_URL;

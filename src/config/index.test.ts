@@ -16,12 +16,79 @@ const problemsOf = (env: Env, overrides?: Parameters<typeof loadConfig>[1]) => {
 };
 
 describe("loadConfig", () => {
+  test.each([
+    ["development", {}, "127.0.0.1"],
+    ["development", { HOST: "0.0.0.0" }, "0.0.0.0"],
+    ["test", {}, "127.0.0.1"],
+    ["staging", { DATABASE_URL: "postgres://db/berth", AUTH_JWT_SECRET: SECRET }, "0.0.0.0"],
+    ["production", { DATABASE_URL: "postgres://db/berth", AUTH_JWT_SECRET: SECRET, HOST: "::" }, "::"],
+  ] as const)("%s with %j listens on %s", (mode, env, host) => {
+    expect(loadConfig({ APP_MODE: mode, ...env }).host).toBe(host);
+  });
+
+  test.each([
+    ["postgres://", "DATABASE_URL: expected a host"],
+    ["postgresql:///berth", "DATABASE_URL: expected a host"],
+    ["postgres://db/berth?sslmode=prefer", "DATABASE_URL: sslmode=prefer is not supported"],
+  ])("DATABASE_URL=%s is refused: %s", (url, problem) => {
+    const { problems } = problemsOf({ DATABASE_URL: url });
+    expect(problems.some((p) => p.startsWith(problem))).toBe(true);
+    expect(problems.join("\n")).not.toContain("pw");
+  });
+
+  test("a unix socket given as ?host= is a host", () => {
+    expect(loadConfig({ DATABASE_URL: "postgres:///berth?host=/var/run/postgresql" }).database.url).toContain("host=");
+  });
+
+  test("the URL's sslmode is honoured for its own connection, and DATABASE_SSL contradicting it names both", () => {
+    const strict = { APP_MODE: "production", AUTH_JWT_SECRET: SECRET };
+    const c = loadConfig({
+      ...strict,
+      DATABASE_URL: "postgres://db/berth?sslmode=disable",
+      DATABASE_MIGRATION_URL: "postgres://db/berth?sslmode=verify-full",
+    });
+    expect(c.database.ssl).toBe("disable");
+    expect(c.database.migrationSsl).toBe("verify-full");
+    expect(loadConfig({ DATABASE_URL: "postgres://db/berth?sslmode=require" }).database.ssl).toBe("require");
+    expect(loadConfig({ ...strict, DATABASE_URL: "postgres://db/berth" }).database.ssl).toBe("require");
+    expect(
+      loadConfig({ DATABASE_URL: "postgres://db/berth?sslmode=require", DATABASE_SSL: "require" }).database.ssl,
+    ).toBe("require");
+    const { problems } = problemsOf({
+      ...strict,
+      DATABASE_URL: "postgres://db/berth?sslmode=disable",
+      DATABASE_SSL: "require",
+    });
+    expect(problems).toEqual([
+      "DATABASE_SSL: DATABASE_SSL=require conflicts with sslmode=disable in DATABASE_URL; keep one",
+    ]);
+  });
+
+  test("connection settings remember which variables they came from", () => {
+    const split = loadConfig({ DB_HOST: "db", REDIS_HOST: "cache" });
+    expect([split.database.variable, split.database.migrationVariable, split.cache.redisVariable]).toEqual([
+      "DB_HOST/DB_PORT/DB_NAME/DB_USER",
+      "DB_HOST/DB_PORT/DB_NAME/DB_USER",
+      "REDIS_HOST/REDIS_PORT",
+    ]);
+    const urls = loadConfig({
+      DATABASE_URL: "postgres://db/a",
+      DATABASE_MIGRATION_URL: "postgres://db/a",
+      REDIS_URL: "redis://cache",
+    });
+    expect([urls.database.variable, urls.database.migrationVariable, urls.cache.redisVariable]).toEqual([
+      "DATABASE_URL",
+      "DATABASE_MIGRATION_URL",
+      "REDIS_URL",
+    ]);
+  });
+
   test("development needs nothing and picks the embedded defaults", () => {
     const c = loadConfig({});
     expect(c.mode).toBe("development");
     expect(c.port).toBe(8080);
     expect(c.opsPort).toBe(8081);
-    expect(c.host).toBe("0.0.0.0");
+    expect(c.host).toBe("127.0.0.1");
     expect(c.database.url).toBeUndefined();
     expect(c.database.pgliteDir).toBe(".data/pglite");
     expect(c.cache.backend).toBe("memory");

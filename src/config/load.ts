@@ -1,4 +1,12 @@
-import { connectionProblems, databaseUrlFrom, redisUrlFrom } from "./connections";
+import {
+  connectionProblems,
+  databaseUrlFrom,
+  databaseUrlProblems,
+  databaseVariable,
+  redisUrlFrom,
+  redisVariable,
+  sslModeOf,
+} from "./connections";
 import { releaseCommit } from "./release";
 import { describeValue, type Env, envSchema, type Mode, modes } from "./schema";
 
@@ -33,7 +41,7 @@ const requirementProblems = (env: Env, mode: Mode, needs: readonly Requirement[]
     problems.push(`AUTH_JWT_SECRET: the development secret is not accepted in ${mode}`);
   if (Boolean(env.UPSTASH_REDIS_REST_URL) !== Boolean(env.UPSTASH_REDIS_REST_TOKEN))
     problems.push("UPSTASH_REDIS_REST_TOKEN: UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN go together");
-  return [...problems, ...connectionProblems(env)];
+  return [...problems, ...connectionProblems(env), ...databaseUrlProblems(env)];
 };
 
 /**
@@ -66,6 +74,9 @@ export const loadConfig = (
   const version = overrides.version ?? "0.0.0";
   const databaseUrl = databaseUrlFrom(e);
   const redisUrl = redisUrlFrom(e);
+  const migrationUrl = e.DATABASE_MIGRATION_URL ?? databaseUrl;
+  // DATABASE_SSL, else the URL's own sslmode (the loader refuses the two disagreeing), else the mode's default.
+  const sslFor = (url: string | undefined) => e.DATABASE_SSL ?? sslModeOf(url) ?? (strict ? "require" : "disable");
 
   return {
     mode,
@@ -74,11 +85,15 @@ export const loadConfig = (
     commit,
     port: e.PORT,
     opsPort: e.OPS_PORT,
-    host: e.HOST,
+    // Development serves a published secret, so it stays on this machine unless HOST says otherwise.
+    host: e.HOST ?? (strict ? "0.0.0.0" : "127.0.0.1"),
     database: {
       url: databaseUrl,
-      migrationUrl: e.DATABASE_MIGRATION_URL ?? databaseUrl,
-      ssl: e.DATABASE_SSL ?? (strict ? "require" : "disable"),
+      variable: databaseVariable(e),
+      migrationUrl,
+      migrationVariable: e.DATABASE_MIGRATION_URL ? "DATABASE_MIGRATION_URL" : databaseVariable(e),
+      ssl: sslFor(databaseUrl),
+      migrationSsl: sslFor(migrationUrl),
       poolMax: e.DATABASE_POOL_MAX,
       timeoutMs: e.DATABASE_TIMEOUT_MS,
       pgliteDir: e.PGLITE_DIR,
@@ -86,6 +101,7 @@ export const loadConfig = (
     cache: {
       backend: e.UPSTASH_REDIS_REST_URL ? "upstash" : redisUrl ? "redis" : "memory",
       redisUrl,
+      redisVariable: redisVariable(e),
       upstash:
         e.UPSTASH_REDIS_REST_URL && e.UPSTASH_REDIS_REST_TOKEN
           ? { url: e.UPSTASH_REDIS_REST_URL, token: e.UPSTASH_REDIS_REST_TOKEN }

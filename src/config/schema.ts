@@ -70,7 +70,7 @@ export const envSchema = z.object({
   APP_MODE: oneOf(modes).optional(),
   PORT: port.default(8080),
   OPS_PORT: port.default(8081),
-  HOST: z.string().default("0.0.0.0"),
+  HOST: z.string().optional(),
   DATABASE_URL: url(["postgres:", "postgresql:"]).optional(),
   DB_HOST: z.string().optional(),
   DB_PORT: port.optional(),

@@ -1,4 +1,5 @@
 import type { Config } from "../config";
+import type { ConnectionTarget } from "./connection-error";
 import { createMigrationOrm, createPostgresDatabase } from "./postgres";
 import { watchedSocket } from "./socket";
 import type { Database, Orm } from "./types";
@@ -28,5 +29,24 @@ export const openMigrationConnection = (
   appDb: Database,
 ): { orm: Orm; close: () => Promise<void> } => {
   if (!database.migrationUrl || appDb.kind === "pglite") return { orm: appDb.orm, close: async () => {} };
-  return createMigrationOrm({ url: database.migrationUrl, ssl: database.ssl, timeoutMs: database.timeoutMs });
+  const { migrationUrl: url, migrationSsl: ssl, timeoutMs } = database;
+  return createMigrationOrm({
+    url,
+    ssl,
+    timeoutMs,
+    socket: watchedSocket({ ssl, silenceMs: timeoutMs, watchReplies: false }),
+  });
 };
+
+/** The configured Postgres connections, app pool and migrations, for explaining a failure to connect. */
+export const connectionTargets = ({ database }: Config): { app?: ConnectionTarget; migration?: ConnectionTarget } =>
+  database.url
+    ? {
+        app: { variable: database.variable, url: database.url, ssl: database.ssl },
+        migration: {
+          variable: database.migrationVariable,
+          url: database.migrationUrl ?? database.url,
+          ssl: database.migrationSsl,
+        },
+      }
+    : {};

@@ -52,9 +52,10 @@ export const createPostgresDatabase = (o: PostgresOptions): Database => {
  * One dedicated, non-pooled connection for migrations, so the advisory lock and the migration
  * share a session.
  */
-export const createMigrationOrm = (o: Pick<PostgresOptions, "url" | "ssl" | "timeoutMs">) => {
+export const createMigrationOrm = (o: Pick<PostgresOptions, "url" | "ssl" | "timeoutMs" | "socket">) => {
   const client = postgres(o.url, {
     ...postgresClientOptions(o),
+    ...(o.socket ? { ssl: false, socket: o.socket } : {}),
     max: 1,
     connection: { application_name: "berth-migrate" },
   });

@@ -12,6 +12,11 @@ export interface WatchedSocketOptions {
   ssl: "disable" | "require" | "verify-full";
   /** DATABASE_TIMEOUT_MS: how long a connection may owe a reply before it is given up. */
   silenceMs: number;
+  /**
+   * False for the migration connection, whose statements may run longer than any deadline: TLS
+   * is still negotiated here (so a refusal reads the same) and its handshake still bounded.
+   */
+  watchReplies?: boolean;
 }
 
 // Int32 length 8, Int32 80877103: "I would like to talk TLS".
@@ -78,19 +83,21 @@ const secureConnected = (socket: Socket, timeoutMs: number) =>
  * @example
  * postgres(url, { ssl: false, socket: watchedSocket({ ssl: "require", silenceMs: 3000 }) });
  */
-export const watchedSocket = ({ ssl, silenceMs }: WatchedSocketOptions) => {
+export const watchedSocket = ({ ssl, silenceMs, watchReplies = true }: WatchedSocketOptions) => {
+  const watched = (socket: Socket) => (watchReplies ? watchSilence(socket, silenceMs) : socket);
   let next = 0;
   return async (target: SocketTarget): Promise<Socket> => {
     const i = next++ % Math.max(1, target.host.length);
     const host = target.host[i] ?? "localhost";
     const port = target.port[i] ?? target.port[0] ?? 5432;
-    const raw = watchSilence(target.path ? netConnect(target.path) : netConnect(port, host), silenceMs);
+    const raw = watched(target.path ? netConnect(target.path) : netConnect(port, host));
     if (ssl === "disable") return raw;
 
     raw.write(SSL_REQUEST);
     if ((await firstByte(raw)) !== 0x53 /* S */) {
       raw.destroy();
-      throw new Error("the database server does not accept TLS; set DATABASE_SSL=disable if that is intended");
+      // The code postgres.js gives the same refusal, so one explanation covers both connections.
+      throw Object.assign(new Error("the database server does not accept TLS"), { code: "SSL_NOT_SUPPORTED" });
     }
     const secure = tlsConnect({
       socket: raw,
@@ -99,6 +106,6 @@ export const watchedSocket = ({ ssl, silenceMs }: WatchedSocketOptions) => {
       rejectUnauthorized: ssl === "verify-full",
     });
     await secureConnected(secure, silenceMs);
-    return watchSilence(secure, silenceMs);
+    return watched(secure);
   };
 };

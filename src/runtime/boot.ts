@@ -3,8 +3,9 @@ import { createTokenVerifier } from "../auth/verifier";
 import { openCache, type RedisFactory } from "../cache/open";
 import type { Config } from "../config";
 import { createDashboard, createServerErrors } from "../dashboard";
+import { explainingConnection } from "../db/connection-error";
 import { prepareSchema } from "../db/migrations/startup";
-import { openDatabase } from "../db/open";
+import { connectionTargets, openDatabase } from "../db/open";
 import { createHealth, healthMetrics } from "../health";
 import { createLifecycle } from "../lifecycle/state";
 import { configSecrets, serviceLogger } from "../logger";
@@ -39,9 +40,10 @@ export const bootService = async (
   const serverErrors = createServerErrors({ capacity: 20, secrets: configSecrets(config) });
   const logger = serverErrors.watch(serviceLogger(config, batchedLines()));
   const db = await openDatabase(config);
+  const targets = connectionTargets(config);
   try {
-    await prepareSchema({ config, db, apply: applyMigrations, logger });
-    await db.ping();
+    await explainingConnection(targets.migration, () => prepareSchema({ config, db, apply: applyMigrations, logger }));
+    await explainingConnection(targets.app, () => db.ping());
   } catch (error) {
     await db.close();
     throw error;
