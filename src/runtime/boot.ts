@@ -51,9 +51,14 @@ export const bootService = async (
   const cache = openCache(config, { redis });
   const verify = createTokenVerifier(config.auth);
   const lifecycle = createLifecycle();
-  // After the drain, in this order: monitoring flushes first while the cache and database are
-  // still up, then the cache closes, and the database closes last.
+  const health = createHealth({ config, db, cache, readRssBytes });
   const { reporter, metrics } = monitoring;
+  if (metrics) healthMetrics(metrics, health);
+  const backends = { database: db.kind, cache: cache.backend };
+  const dashboard = metrics && createDashboard({ config, db, health, metrics, serverErrors, backends });
+  // After the drain, in this order: the dashboard stops sampling, monitoring flushes while the
+  // cache and database are still up, then the cache closes, and the database closes last.
+  if (dashboard) lifecycle.onShutdown("stop dashboard sampling", dashboard.stop);
   if (reporter) {
     lifecycle.onShutdown("flush monitoring", async () => {
       if (!(await reporter.flush(MONITORING_FLUSH_MS))) logger.warn("sentry: undelivered events at the flush deadline");
@@ -61,12 +66,7 @@ export const bootService = async (
   }
   lifecycle.onShutdown("close cache", () => cache.close());
   lifecycle.onShutdown("close database", () => db.close());
-  const health = createHealth({ config, db, cache, readRssBytes });
-  if (metrics) healthMetrics(metrics, health);
   const app = createApp({ config, db, cache, verify, logger, health, lifecycle, monitoring });
-  const backends = { database: db.kind, cache: cache.backend };
-  const dashboard = metrics && createDashboard({ config, db, health, metrics, serverErrors, backends });
-  if (dashboard) lifecycle.onShutdown("stop dashboard sampling", dashboard.stop);
   const ops = createOpsApp({ config, health, lifecycle, logger, metrics, dashboard: dashboard?.routes });
   // Migrations and the first round trip are done: the startup probe may pass.
   lifecycle.markStarted();

@@ -49,8 +49,8 @@ const INPUT = [
   series('health_check_status{instance="m2",check="database",status="warn"}', "0x10"),
   series('health_check_status{instance="m2",check="database",status="fail"}', "1x10"),
   series('health_check_latency_seconds{instance="m1",check="database"}', "0.002x10"),
-  series('process_memory_bytes{instance="m1",kind="rss"}', "100000000x10"),
-  series('process_memory_bytes{instance="m1",kind="heap_used"}', "50000000x10"),
+  series('process_resident_memory_bytes{instance="m1"}', "100000000x10"),
+  series('nodejs_heap_size_used_bytes{instance="m1"}', "50000000x10"),
   series('event_loop_lag_seconds{instance="m1",stat="p99"}', "0.012x10"),
   series('event_loop_lag_seconds{instance="m1",stat="max"}', "0.5x10"),
 ];

@@ -74,7 +74,11 @@ describe("service logs", () => {
       userId: "carol",
     });
     const shutdown = lines.filter((l) => String(l.msg).startsWith("shutdown"));
-    expect(shutdown.map((l) => l.step).filter(Boolean)).toEqual(["close cache", "close database"]);
+    expect(shutdown.map((l) => l.step).filter(Boolean)).toEqual([
+      "stop dashboard sampling",
+      "close cache",
+      "close database",
+    ]);
     expect(shutdown.at(-1)?.msg).toBe("shutdown: complete");
 
     for (const secret of [dbPassword, redisPassword, opsToken, token, token.split(".")[2] ?? token]) {

@@ -57,7 +57,7 @@ describe.each(runtimes)("Sentry in the running service under %s", (_runtime, ent
       .filter((l) => l.startsWith("{"))
       .map((l) => JSON.parse(l).step)
       .filter(Boolean);
-    expect(steps).toEqual(["flush monitoring", "close cache", "close database"]);
+    expect(steps).toEqual(["stop dashboard sampling", "flush monitoring", "close cache", "close database"]);
 
     const events = ingest.events();
     expect(events).toHaveLength(50);
