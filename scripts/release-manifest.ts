@@ -1,6 +1,7 @@
 /**
- * Rewrites package.json in the current directory to the dependencies the release step needs and
- * nothing else: drizzle-kit, drizzle-orm and the postgres driver, at the ranges package.json
+ * Rewrites package.json in the current directory to the packages the image loads from
+ * node_modules and nothing else: drizzle-kit, drizzle-orm and the postgres driver for the release
+ * step, and uPlot, whose files the ops dashboard serves as they are, at the ranges package.json
  * gives them and with their patches. `bun install --omit=dev` after it prunes a full install to
  * exactly these, at the versions bun.lock pins. The image's build runs it; the repository's own
  * package.json is never rewritten.
@@ -9,8 +10,11 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 
-/** What `bunx drizzle-kit migrate` loads: the CLI, the migrator it drives and the driver it finds. */
-export const RELEASE_DEPENDENCIES = ["drizzle-kit", "drizzle-orm", "postgres"] as const;
+/**
+ * What `bunx drizzle-kit migrate` loads (the CLI, the migrator it drives and the driver it finds),
+ * and the chart library the dashboard reads from its package at run time.
+ */
+export const RELEASE_DEPENDENCIES = ["drizzle-kit", "drizzle-orm", "postgres", "uplot"] as const;
 
 interface Manifest {
   name: string;

@@ -91,6 +91,7 @@ export const SHUTDOWN_STEPS = [
   "shutdown: readiness failing",
   "shutdown: stopped accepting connections",
   "shutdown: drained",
+  "shutdown: stop dashboard sampling",
   "shutdown: close cache",
   "shutdown: close database",
   "shutdown: complete",
