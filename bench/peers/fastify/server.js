@@ -91,6 +91,7 @@ app.get("/v1/notes/:id", async (request, reply) => {
   if (!row) return problem(reply, 404, "Not Found", "No such note.");
   const etag = `"v${row.version}"`;
   reply.header("etag", etag);
+  reply.header("cache-control", "private, no-cache");
   const match = request.headers["if-none-match"];
   if (
     match !== undefined &&
