@@ -1,12 +1,11 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync } from "node:fs";
-import { type BrowserContext, chromium } from "playwright-core";
+import { mkdirSync } from "node:fs";
+import type { BrowserContext } from "playwright-core";
 import { authHeaders } from "../api/app";
+import { launchChromium } from "../support/chromium";
 import { ROOT, type RunningService, startService } from "../support/process";
-import { tempDir } from "../support/temp";
 
 const OPS_TOKEN = "ops-token-for-the-dashboard-suite-0123456789";
-const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOT = `${ROOT}/.ci/out/dashboard.png`;
 
 /** Requests per route pattern in a /metrics text, every method and status together. */
@@ -31,7 +30,6 @@ describe("the ops dashboard in a browser", () => {
   });
 
   test("after known traffic the page shows what /metrics shows, with its charts, and needs the token", async () => {
-    expect(existsSync(CHROMIUM)).toBe(true);
     service = await startService({
       APP_MODE: "test",
       OPS_TOKEN,
@@ -62,20 +60,7 @@ describe("the ops dashboard in a browser", () => {
     expect(failed.status).toBe(500);
     const failedId = failed.headers.get("x-request-id") ?? "";
 
-    context = await chromium.launchPersistentContext(tempDir("berth-chromium-"), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1400, height: 1800 },
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-sync",
-      ],
-    });
+    context = await launchChromium({ width: 1400, height: 1800 });
     const requested: string[] = [];
     const problems: string[] = [];
     context.on("request", (request) => requested.push(request.url()));
