@@ -32,6 +32,7 @@ const imageCmd = (): string[] => {
   if (!line?.[1]) throw new Error("the Dockerfile has no exec-form CMD");
   return JSON.parse(line[1]);
 };
+/** The command every machine of a release starts with. */
 export const CMD = imageCmd();
 /** How the image starts its entry (`bun dist/bun/server/index.js`), for `migrate status` and the like. */
 export const entry = CMD.slice(0, CMD.indexOf("serve"));

@@ -21,10 +21,11 @@ import { brokenMigrations, expectEveryWriteOnce, schemaAndLedger, trafficFor } f
 if (serviceUrl("TEST_DATABASE_URL")) {
   const { fresh, dropAll } = testDatabases("berth_fleet");
   beforeAll(prepareReleases, 600_000);
+  // Removing the six containers takes a podman call each, seconds under load.
   afterAll(async () => {
     if (MACHINES === "image containers") await (await builtImage()).removeStarted();
     await dropAll();
-  });
+  }, 60_000);
   const secrets = { AUTH_JWT_SECRET: JWT_SECRET, OPS_TOKEN, DATABASE_SSL: "disable", RATE_LIMIT_PER_MINUTE: "0" };
 
   // One test, because every process it starts (machines, HAProxy) is stopped when its test ends.
