@@ -1,5 +1,6 @@
 import { defineConfig } from "drizzle-kit";
 import { loadConfig } from "./src/config";
+import { nameFailedMigrations } from "./src/db/migrations/drizzle-kit";
 import { lockDataDir } from "./src/db/pglite-lock";
 
 // The service's own config loader, so drizzle-kit reaches the database the service would:
@@ -21,10 +22,14 @@ const withSslMode = (url: string) => {
 const opensDatabase = process.argv.some((arg) => ["migrate", "push", "pull", "introspect", "studio"].includes(arg));
 if (!database.migrationUrl && opensDatabase) lockDataDir(database.pgliteDir);
 
+// drizzle-kit names the failed statement, not its migration; the release step's log should.
+const out = "./drizzle";
+if (process.argv.includes("migrate")) nameFailedMigrations(out);
+
 export default defineConfig({
   dialect: "postgresql",
   schema: "./src/db/schema.ts",
-  out: "./drizzle",
+  out,
   migrations: { table: "__drizzle_migrations", schema: "drizzle" },
   strict: true,
   verbose: true,

@@ -1,6 +1,5 @@
-import type { RunningService } from "../support/process";
 import type { PlatformProxy, Slot } from "./haproxy";
-import type { Release } from "./releases";
+import type { Machine, Release } from "./releases";
 import type { Figures } from "./traffic";
 
 /** How one machine replacement went, in milliseconds from the SIGTERM to the old machine. */
@@ -8,7 +7,7 @@ export interface Replacement {
   slot: string;
   from: string;
   to: string;
-  /** SIGTERM until the proxy stopped routing to the old machine. */
+  /** SIGTERM (the platform's stop command) until the proxy stopped routing to the old machine. */
   leftRotation: number;
   /** SIGTERM until the old machine exited (after draining). */
   exited: number;
@@ -26,25 +25,25 @@ export interface Replacement {
  * only once the new machine has passed its check and joined the rotation.
  */
 export const createFleet = (proxy: PlatformProxy, env: Record<string, string>) => {
-  const machines = new Map<string, { release: Release; service: RunningService }>();
+  const machines = new Map<string, { release: Release; machine: Machine }>();
   const replacements: Replacement[] = [];
 
   const start = async (slot: Slot, release: Release) => {
     const started = performance.now();
-    const service = await release.start(slot, env);
-    machines.set(slot.name, { release, service });
-    return { service, joinedRotation: (await proxy.until(slot, true)) - started };
+    const machine = await release.start(slot, env);
+    machines.set(slot.name, { release, machine });
+    return { machine, joinedRotation: (await proxy.until(slot, true)) - started };
   };
 
   const replace = async (slot: Slot, release: Release) => {
     const old = machines.get(slot.name);
     if (!old) throw new Error(`no machine in ${slot.name}`);
     const signalled = performance.now();
-    const exit = old.service.stop("SIGTERM").then((code) => ({ code, at: performance.now() }));
+    const exit = old.machine.stop().then((code) => ({ code, at: performance.now() }));
     const left = await proxy.until(slot, false);
     const { code, at } = await exit;
-    if (code !== 0) throw new Error(`${slot.name} (${old.release.name}) exited ${code}:\n${old.service.output()}`);
-    const { service, joinedRotation } = await start(slot, release);
+    if (code !== 0) throw new Error(`${slot.name} (${old.release.name}) exited ${code}:\n${await old.machine.logs()}`);
+    const { machine, joinedRotation } = await start(slot, release);
     const replacement: Replacement = {
       slot: slot.name,
       from: old.release.name,
@@ -54,7 +53,7 @@ export const createFleet = (proxy: PlatformProxy, env: Record<string, string>) =
       exitCode: code,
       joinedRotation,
       total: performance.now() - signalled,
-      startLog: service.output(),
+      startLog: await machine.logs(),
     };
     replacements.push(replacement);
     return replacement;

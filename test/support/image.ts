@@ -35,8 +35,8 @@ export interface BuiltImage {
   podman(args: string[], timeoutMs?: number): Promise<CliResult>;
   /** Runs a one-off container to completion (`--rm`), its output and exit code. */
   run(options: ContainerOptions & { command: string[] }): Promise<CliResult>;
-  /** Starts a container on free ports and waits for its /readyz to answer 200. */
-  start(options?: ContainerOptions): Promise<RunningContainer>;
+  /** Starts a container on the ports given (free ones otherwise) and waits for its /readyz to answer 200. */
+  start(options?: ContainerOptions & { port?: number; opsPort?: number }): Promise<RunningContainer>;
   /** Removes every container `start` started, by id; for the suite's afterAll. */
   removeStarted(): Promise<void>;
 }
@@ -79,7 +79,7 @@ const create = async (): Promise<BuiltImage> => {
     podman,
     run: (options) => podman(["run", "--rm", ...runFlags(options), TEST_IMAGE, ...options.command], 120_000),
     async start(options = {}) {
-      const [port, opsPort] = [await freePort(), await freePort()];
+      const [port, opsPort] = [options.port ?? (await freePort()), options.opsPort ?? (await freePort())];
       const vars = { HOST: "127.0.0.1", PORT: String(port), OPS_PORT: String(opsPort), ...options.env };
       const launched = performance.now();
       const result = await podman([
