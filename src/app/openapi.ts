@@ -18,7 +18,7 @@ const OPENAPI_DOCUMENT = {
       required: ["title", "version"],
       properties: { title: { type: "string" }, version: { type: "string" } },
     },
-    paths: { type: "object" },
+    paths: { type: "object", additionalProperties: { type: "object" } },
   },
 } as const;
 
