@@ -31,7 +31,8 @@ const { default: openapiTS, astToString } = await import("openapi-typescript");
 const source = /^https?:\/\//.test(document) ? new URL(document) : new URL(`file://${resolve(document)}`);
 let types: string;
 try {
-  types = astToString(await openapiTS(source));
+  // A default is the server's to apply: a request may leave out a field that has one (a note's body).
+  types = astToString(await openapiTS(source, { defaultNonNullable: false }));
 } catch (error) {
   console.error(`client:generate: cannot read an OpenAPI document from ${document} (is berth running?): ${error}`);
   process.exit(1);

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { symlinkSync } from "node:fs";
+import { readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { type CliResult, childEnv, ROOT, runProcess, startService } from "../support/process";
 import { tempDir } from "../support/temp";
@@ -20,7 +20,7 @@ const statuses: Record<string, number> = {};
 
 const created = await client.POST("/v1/notes", {
   params: { header: { "idempotency-key": "generated-client" } },
-  body: { title: "typed", body: "from openapi-fetch" },
+  body: { title: "typed" },
 });
 statuses.create = created.response.status;
 if (!created.data) throw new Error("no note");
@@ -79,6 +79,15 @@ const TSCONFIG = {
 
 const bin = (name: string) => join(ROOT, "node_modules", ".bin", name);
 
+/** The TypeScript example under docs/api.md's "Generated client", as a module with its token declared. */
+const docsExample = () => {
+  const page = readFileSync(join(ROOT, "docs/api.md"), "utf8");
+  const section = page.slice(page.indexOf("## Generated client"));
+  const example = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+  if (!example) throw new Error("docs/api.md has no TypeScript example under Generated client");
+  return `declare const token: string;\n${example}export {};\n`;
+};
+
 // At the file's top level, so the service outlives the hooks and is stopped after the last test.
 const service = await startService({ APP_MODE: "test", PGLITE_DIR: "memory://" });
 
@@ -95,6 +104,7 @@ describe("a client generated from /openapi.json (openapi-typescript, openapi-fet
       { cwd: ROOT, env: childEnv({}), timeoutMs: 60_000 },
     );
     await Bun.write(join(dir, "round-trip.ts"), ROUND_TRIP);
+    await Bun.write(join(dir, "docs-example.ts"), docsExample());
     await Bun.write(join(dir, "tsconfig.json"), JSON.stringify(TSCONFIG));
     compiled = await runProcess([bin("tsc"), "-p", dir], { cwd: dir, env: childEnv({}), timeoutMs: 120_000 });
   }, 240_000);
@@ -106,7 +116,7 @@ describe("a client generated from /openapi.json (openapi-typescript, openapi-fet
     expect(types).toContain('"If-Match"?: components["parameters"]["If-Match"]');
   });
 
-  test("the typed program compiles with tsc, and misuse of the API does not", () => {
+  test("the typed program and the docs/api.md example compile with tsc; misuse of the API does not", () => {
     expect(compiled.stdout + compiled.stderr).toBe("");
     expect(compiled.code).toBe(0);
   });
