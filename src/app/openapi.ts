@@ -1,62 +1,110 @@
-import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { OpenAPIHono, RouteConfig } from "@hono/zod-openapi";
 import type { Config } from "../config";
-import type { AppEnv } from "../http";
+import { HEALTH_JSON } from "../health/ietf";
+import { HealthCheckSchema, HealthReportSchema, ProbeSchema } from "../health/schemas";
+import { type AppEnv, apiHeaders, authErrors, cacheControl, probeHeaders, registerSharedComponents } from "../http";
 import { API_REFERENCE_SCRIPT, serveApiReference } from "./api-reference";
 
-// Served by plain handlers (no request to validate), so documented here by hand.
+const DOCUMENT_CACHE_CONTROL = "public, max-age=300";
+
+/** An OpenAPI 3.1 document, as far as a client needs to tell it is one. */
+const OPENAPI_DOCUMENT = {
+  type: "object",
+  required: ["openapi", "info", "paths"],
+  properties: {
+    openapi: { type: "string", pattern: "^3\\.1\\.\\d+$" },
+    info: {
+      type: "object",
+      required: ["title", "version"],
+      properties: { title: { type: "string" }, version: { type: "string" } },
+    },
+    paths: { type: "object", additionalProperties: { type: "object" } },
+  },
+} as const;
+
+const text = { type: "string" } as const;
+const probe = (description: string) => ({
+  description,
+  headers: probeHeaders,
+  content: { "application/json": { schema: ProbeSchema } },
+});
+const health = (description: string) => ({
+  description,
+  headers: probeHeaders,
+  content: { "application/json": { schema: HealthReportSchema }, [HEALTH_JSON]: { schema: HealthCheckSchema } },
+});
+const meta = (type: string, schema: object, caching?: ReturnType<typeof cacheControl>) => ({
+  description: "OK",
+  headers: { ...apiHeaders, ...(caching ? { "Cache-Control": caching } : {}) },
+  content: { [type]: { schema } },
+});
+
+// Served by plain handlers (no request to validate), so documented here by hand. Probes answer
+// before the rate limiter; the meta routes after it, hence their 429.
 const PLAIN_ROUTES: {
   path: string;
   operationId: string;
   tag: string;
   summary: string;
-  type: string;
-  unavailable?: string;
+  responses: RouteConfig["responses"];
 }[] = [
   {
     path: "/livez",
     operationId: "livez",
     tag: "probes",
     summary: "The process is up (no I/O; stays 200 while draining)",
-    type: "application/json",
+    responses: { 200: probe("Up") },
   },
   {
     path: "/readyz",
     operationId: "readyz",
     tag: "probes",
     summary: "Critical checks pass and not draining",
-    type: "application/json",
-    unavailable: "Not ready: starting, draining or a critical check failed",
+    responses: {
+      200: probe("Ready; `warn` when a non-critical check did not pass"),
+      503: probe("Not ready: starting, draining or a critical check failed"),
+    },
   },
   {
     path: "/startupz",
     operationId: "startupz",
     tag: "probes",
     summary: "Startup (migrations, first database round trip) is done",
-    type: "application/json",
-    unavailable: "Still starting",
+    responses: { 200: probe("Started"), 503: probe("Still starting") },
   },
   {
     path: "/health",
     operationId: "health",
     tag: "probes",
     summary: "The full health report (application/health+json on request)",
-    type: "application/json",
-    unavailable: "Unhealthy: a critical check failed or the process is draining",
+    responses: {
+      200: health("Healthy; `warn` when a non-critical check did not pass"),
+      503: health("Unhealthy: a critical check failed, or the process is starting or draining"),
+    },
   },
   {
     path: "/openapi.json",
     operationId: "openapiDocument",
     tag: "meta",
     summary: "This OpenAPI 3.1 document",
-    type: "application/json",
+    responses: {
+      200: meta("application/json", OPENAPI_DOCUMENT, cacheControl(DOCUMENT_CACHE_CONTROL)),
+      429: authErrors[429],
+    },
   },
-  { path: "/docs", operationId: "apiReference", tag: "meta", summary: "Interactive API reference", type: "text/html" },
+  {
+    path: "/docs",
+    operationId: "apiReference",
+    tag: "meta",
+    summary: "Interactive API reference",
+    responses: { 200: meta("text/html", text), 429: authErrors[429] },
+  },
   {
     path: API_REFERENCE_SCRIPT,
     operationId: "apiReferenceScript",
     tag: "meta",
     summary: "The reference page's script",
-    type: "text/javascript",
+    responses: { 200: meta("text/javascript", text, cacheControl("public, max-age=3600")), 429: authErrors[429] },
   },
 ];
 
@@ -73,7 +121,8 @@ export const documentApi = (app: OpenAPIHono<AppEnv>, config: Config) => {
     scheme: "bearer",
     bearerFormat: "JWT",
   });
-  for (const { path, operationId, tag, summary, type, unavailable } of PLAIN_ROUTES) {
+  registerSharedComponents(app.openAPIRegistry);
+  for (const { path, operationId, tag, summary, responses } of PLAIN_ROUTES) {
     app.openAPIRegistry.registerPath({
       method: "get",
       path,
@@ -82,16 +131,13 @@ export const documentApi = (app: OpenAPIHono<AppEnv>, config: Config) => {
       summary,
       description: summary,
       security: [],
-      responses: {
-        200: { description: "OK", content: { [type]: { schema: {} } } },
-        ...(unavailable ? { 503: { description: unavailable, content: { [type]: { schema: {} } } } } : {}),
-      },
+      responses,
     });
   }
   // The document changes only with a deploy: any cache may keep it for a few minutes.
   app.use("/openapi.json", async (c, next) => {
     await next();
-    c.header("Cache-Control", "public, max-age=300");
+    c.header("Cache-Control", DOCUMENT_CACHE_CONTROL);
   });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

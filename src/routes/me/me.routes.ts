@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { problem } from "../../http";
+import { authErrors, json, perUserRead } from "../../http";
 
 const MeSchema = z
   .object({ userId: z.string(), issuer: z.string().nullable(), expiresAt: z.iso.datetime() })
@@ -15,10 +15,8 @@ export const meRoute = createRoute({
   summary: "Who the bearer token says you are",
   security: [{ bearerAuth: [] }],
   responses: {
-    200: { description: "The authenticated user", content: { "application/json": { schema: MeSchema } } },
-    401: problem("Missing or invalid bearer token"),
-    429: problem("Rate limited; see Retry-After and RateLimit-*"),
-    500: problem("Unexpected error"),
+    200: json("The authenticated user", MeSchema, perUserRead(false)),
+    ...authErrors,
   },
 });
 

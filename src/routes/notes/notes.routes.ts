@@ -1,5 +1,17 @@
 import { createRoute } from "@hono/zod-openapi";
-import { problem, requireJson } from "../../http";
+import {
+  authErrors,
+  bodyErrors,
+  databaseErrors,
+  empty,
+  headers,
+  json,
+  parameter,
+  perUserRead,
+  problem,
+  requireJson,
+  tooLarge,
+} from "../../http";
 import {
   CreateNoteHeadersSchema,
   CreateNoteSchema,
@@ -10,15 +22,9 @@ import {
   UpdateNoteSchema,
 } from "./schemas";
 
-const json = <T>(schema: T) => ({ content: { "application/json": { schema } } });
-const errors = {
-  400: problem("Invalid input"),
-  401: problem("Missing or invalid bearer token"),
-  429: problem("Rate limited; see Retry-After and RateLimit-*"),
-  500: problem("Unexpected error"),
-  503: problem("Database unavailable; see Retry-After"),
-};
-const bodyErrors = { 413: problem("Body over the limit"), 415: problem("Body is not JSON") };
+const body = <T>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
+const notFound = { 404: problem("No such note (or another user's)") };
+const stale = { 412: problem("If-Match names another version; nothing changed") };
 const security = [{ bearerAuth: [] }];
 
 /** The notes resource's route definitions: what each route accepts and answers, for validation and the OpenAPI document. */
@@ -33,13 +39,19 @@ export const notesRoutes = {
       "Creates a note owned by the token's subject; answers 201 with `Location` and `ETag`. With `Idempotency-Key`, a retry replays the first response.",
     security,
     middleware: [requireJson] as const,
-    request: { headers: CreateNoteHeadersSchema, body: { ...json(CreateNoteSchema), required: true } },
+    request: { headers: CreateNoteHeadersSchema, body: body(CreateNoteSchema) },
     responses: {
-      201: { description: "Created (or replayed, with `Idempotent-Replayed: true`)", ...json(NoteSchema) },
-      409: problem("A request with this Idempotency-Key is still in flight"),
+      201: json(
+        "Created (or replayed, with `Idempotent-Replayed: true`)",
+        NoteSchema,
+        headers("Location", "ETag", "Idempotent-Replayed"),
+      ),
+      409: problem("A request with this Idempotency-Key is still in flight", headers("Retry-After")),
       422: problem("This Idempotency-Key was used with another body"),
-      ...errors,
       ...bodyErrors,
+      ...authErrors,
+      ...tooLarge,
+      ...databaseErrors,
     },
   }),
   list: createRoute({
@@ -52,7 +64,12 @@ export const notesRoutes = {
       "The caller's own notes, newest first, one keyset page at a time; pass `nextCursor` back as `cursor` for the next page.",
     security,
     request: { query: ListQuerySchema },
-    responses: { 200: { description: "A page of notes", ...json(NoteListSchema) }, ...errors },
+    responses: {
+      200: json("A page of notes", NoteListSchema, perUserRead(false)),
+      400: problem("`limit` or `cursor` is invalid; `errors` names it"),
+      ...authErrors,
+      ...databaseErrors,
+    },
   }),
   read: createRoute({
     method: "get",
@@ -63,12 +80,14 @@ export const notesRoutes = {
     description:
       "One of the caller's notes, with its `ETag`; `If-None-Match` with a current tag answers 304. Another user's note is a 404.",
     security,
+    parameters: [parameter("If-None-Match")],
     request: { params: NoteParamsSchema },
     responses: {
-      200: { description: "The note, with ETag", ...json(NoteSchema) },
-      304: { description: "Not modified (If-None-Match)" },
-      404: problem("No such note"),
-      ...errors,
+      200: json("The note, with ETag", NoteSchema, perUserRead(true)),
+      304: empty("Not modified: If-None-Match names the current version", perUserRead(true)),
+      ...notFound,
+      ...authErrors,
+      ...databaseErrors,
     },
   }),
   update: createRoute({
@@ -80,13 +99,16 @@ export const notesRoutes = {
     description: "Changes `title` and/or `body`. `If-Match` with a stale tag answers 412 and changes nothing.",
     security,
     middleware: [requireJson] as const,
-    request: { params: NoteParamsSchema, body: { ...json(UpdateNoteSchema), required: true } },
+    parameters: [parameter("If-Match")],
+    request: { params: NoteParamsSchema, body: body(UpdateNoteSchema) },
     responses: {
-      200: { description: "The updated note", ...json(NoteSchema) },
-      404: problem("No such note"),
-      412: problem("If-Match is stale"),
-      ...errors,
+      200: json("The updated note, with its new ETag", NoteSchema, headers("ETag")),
+      ...notFound,
+      ...stale,
       ...bodyErrors,
+      ...authErrors,
+      ...tooLarge,
+      ...databaseErrors,
     },
   }),
   remove: createRoute({
@@ -97,12 +119,15 @@ export const notesRoutes = {
     operationId: "deleteNote",
     description: "Deletes one of the caller's notes; `If-Match` with a stale tag answers 412.",
     security,
+    parameters: [parameter("If-Match")],
     request: { params: NoteParamsSchema },
     responses: {
-      204: { description: "Deleted" },
-      404: problem("No such note"),
-      412: problem("If-Match is stale"),
-      ...errors,
+      204: empty("Deleted"),
+      ...notFound,
+      ...stale,
+      ...authErrors,
+      ...tooLarge,
+      ...databaseErrors,
     },
   }),
 };
