@@ -189,9 +189,10 @@ for (const backend of databaseBackends()) {
       }
     });
 
-    for (const cacheKind of sharedCaches()) {
-      test(`the single-note cache is read-through and invalidated on write across instances (${cacheKind.name})`, async () => {
-        const cache = cacheKind.open();
+    test.each(sharedCaches())(
+      "the single-note cache is read-through and invalidated on write across instances ($name)",
+      async ({ open }) => {
+        const cache = open();
         try {
           const sub = user();
           const instanceA = (await as(sub, buildTestApp({ db, cache }).app)).v1.notes[":id"];
@@ -217,7 +218,7 @@ for (const backend of databaseBackends()) {
         } finally {
           await cache.close();
         }
-      });
-    }
+      },
+    );
   });
 }
