@@ -7,13 +7,9 @@ interface Entry<User> {
 }
 
 /**
- * HS256 tokens verified a moment ago, so a client's repeated requests skip the HMAC. Two
- * generations of at most `max / 2` entries each: a lookup that finds a token in the older one
- * moves it to the newer, and when the newer is full the older is dropped whole, so making room
- * costs the same however many distinct tokens arrive (deleting a map's oldest key one at a time
- * walks past every slot deleted before it). Only for the shared secret, which cannot rotate
- * under a running process (JWKS keys can); an entry never outlives the token's `exp` plus
- * `toleranceMs`.
+ * HS256 tokens verified a moment ago, so a client's repeated requests skip the HMAC; kept in two
+ * generations so making room costs the same under any load (docs/architecture.md,
+ * "Authentication"). An entry never outlives the token's `exp` plus `toleranceMs`.
  *
  * @example
  * const recent = createRecentTokens({ toleranceMs: 60_000 });

@@ -88,12 +88,8 @@ const headerReader = () => {
 };
 
 /**
- * Builds the verifier from configuration: HS256 with the shared secret, asymmetric keys from a
- * JWKS (fetched, cached and refetched on an unknown `kid`, so key rotation needs no restart), or
- * both, each only with its own algorithms: the algorithm a token names picks the key source, so
- * `none` and an HS256 token signed with a public key never verify. `exp` and `sub` are required;
- * `iss` and `aud` when configured; 60 s clock tolerance. HS256 tokens verified in the last
- * minute are remembered.
+ * Builds the verifier from configuration: HS256 with the shared secret and/or keys from a JWKS,
+ * the algorithm a token names picking the key source (the rules: docs/api.md, "Authentication").
  *
  * @example
  * const verify = createTokenVerifier({ secret: process.env.AUTH_JWT_SECRET });

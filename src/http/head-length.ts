@@ -2,9 +2,7 @@ import type { MiddlewareHandler } from "hono";
 
 /**
  * Gives a HEAD response the `Content-Length` its GET would carry (RFC 9110 §9.3.2: equal or
- * absent). Hono answers HEAD by running the GET route and dropping the body, and Bun then sends
- * `Content-Length: 0` for the bodyless response unless a length was set; so the length is taken
- * from the body here, before it is dropped.
+ * absent), which Bun would otherwise send as 0 (docs/architecture.md, "HEAD responses").
  *
  * @example app.use(headContentLength())
  */

@@ -22,10 +22,8 @@ export interface RequestFrameOptions {
 }
 
 /**
- * What is done around every request, as the app's first middleware: names it (`c.var.requestId`
- * and the `X-Request-Id` response header, an inbound one kept when it is well-formed), runs the
- * rest in the reporter's isolation scope, then, once the response is finalized (the error
- * handler's included), writes its log line and records its metrics.
+ * The app's first middleware: names the request, runs the rest in the reporter's scope, and logs
+ * and counts the finalized response (docs/architecture.md, "One request through the API").
  *
  * @example
  * app.use(requestFrame({ logger, metrics, reporter }));

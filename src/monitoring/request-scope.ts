@@ -7,10 +7,8 @@ import { routeLabel } from "./route";
 export const UNTRACED_ROUTES: ReadonlySet<string> = new Set(["/livez", "/readyz", "/startupz", "/health", "/metrics"]);
 
 /**
- * Runs the rest of a request in its own isolation scope (the auth middleware adds the user id to
- * it), named `METHOD /route/:pattern`, traced unless it is a probe. Every 5xx is reported here and
- * only here, after the error mapper has answered, so a handled error is still reported exactly
- * once and a 4xx never. Called by the request frame, which runs first.
+ * Runs the rest of a request in its own error-reporting scope, traced unless it is a probe, and
+ * reports its 5xx once the error mapper has answered (docs/architecture.md, "Error reporting").
  *
  * @example const scope = requestScope(reporter); await scope(c, next);
  */

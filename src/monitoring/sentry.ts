@@ -6,13 +6,8 @@ import { scrubEvent, scrubSpan } from "./privacy";
 import type { Reporter, RequestInfo } from "./reporter";
 import { UNTRACED_ROUTES } from "./request-scope";
 
-// Kept from the SDK's defaults: stack traces, error chains, source context, runtime context,
-// and the process-level crash handlers (the request's method and path are added per event). Everything else is left out on purpose: BunServer would
-// open a second scope and span per request named by raw URL (and reads client IPs and bodies),
-// Console/Http/Fetch record breadcrumbs and outgoing URLs, ProcessSession reports one "user" per
-// process, framework integrations patch modules we do not use, and Dedupe would keep only one of
-// several users' identical errors, hiding how many users a bug hits (per-request scopes and the
-// SDK's own already-captured marker already keep each error to one event).
+// The SDK's default integrations worth their cost; why each other one is left out is in
+// docs/architecture.md ("Error reporting").
 const KEPT_INTEGRATIONS = new Set([
   "EventFilters",
   "FunctionToString",
@@ -102,9 +97,7 @@ export const createSentryReporter = (
         // Context describes the runtime, OS and device on events; on each sampled span it would also
         // read memory twice, a third of the span's CPU cost, for numbers /metrics already has.
         .map((i) => (i.name === "Context" ? { ...i, processSegmentSpan: undefined } : i)),
-    // Untraced routes and unsampled requests never start a span, and nothing inside them may
-    // (parentSampled false); the route check is a second line of defence. The API is public, so a
-    // caller's `sentry-trace` links traces and may lower the rate but can never raise it.
+    // A public API: a caller's `sentry-trace` may lower the sample rate, never raise it.
     tracesSampler: ({ attributes, parentSampled }) =>
       parentSampled === false || UNTRACED_ROUTES.has(String(attributes["http.route"])) ? 0 : settings.tracesSampleRate,
     // Continue only traces started under the same Sentry organisation.

@@ -16,10 +16,8 @@ import { batchedLines } from "./log-lines";
 const MONITORING_FLUSH_MS = 2000;
 
 /**
- * Everything a server runtime does before it listens, in order: database, schema check (and
- * migrations when asked), first round trip, cache, auth, health, the API and ops apps. Shared by
- * the Bun and Node adapters; `readRssBytes` is the runtime's own measure of process memory, and
- * `monitoring` the runtime's Sentry reporter and metrics registry.
+ * Everything the Bun and Node adapters do before they listen, in the order docs/architecture.md
+ * gives; `readRssBytes` and `monitoring` are what only the runtime can provide.
  */
 export const bootService = async (
   config: Config,
@@ -56,8 +54,7 @@ export const bootService = async (
   if (metrics) healthMetrics(metrics, health);
   const backends = { database: db.kind, cache: cache.backend };
   const dashboard = metrics && createDashboard({ config, db, health, metrics, serverErrors, backends });
-  // After the drain, in this order: the dashboard stops sampling, monitoring flushes while the
-  // cache and database are still up, then the cache closes, and the database closes last.
+  // Monitoring flushes while the cache and database are still up; the database closes last.
   if (dashboard) lifecycle.onShutdown("stop dashboard sampling", dashboard.stop);
   if (reporter) {
     lifecycle.onShutdown("flush monitoring", async () => {

@@ -26,9 +26,8 @@ export const onStopSignals = ({
 };
 
 /**
- * The process side of the graceful shutdown (docs/architecture.md), shared by the Bun and Node adapters: the first stop signal runs
- * the graceful shutdown over `listeners` and exits 0 (1 if shutdown itself failed); a second
- * signal exits 1 at once.
+ * The process side of the graceful shutdown (docs/architecture.md) for the Bun and Node adapters:
+ * the first stop signal drains `listeners` and exits 0 (1 if shutdown failed), a second exits 1.
  */
 export const exitOnStopSignals = ({ config, logger, lifecycle }: Service, listeners: readonly Listener[]) =>
   onStopSignals({

@@ -1,4 +1,6 @@
-import { createApp } from "../../src/app";
+import { expect } from "bun:test";
+import { hc } from "hono/client";
+import { type AppType, createApp } from "../../src/app";
 import { mintToken } from "../../src/auth/token";
 import { createTokenVerifier } from "../../src/auth/verifier";
 import { boundedCache } from "../../src/cache/bounded";
@@ -46,3 +48,34 @@ export const authHeaders = async (sub: string, extra: Record<string, string> = {
   "Content-Type": "application/json",
   ...extra,
 });
+
+/** Where a typed client sends its requests: an app called in-process, or a running server's URL. */
+export type ClientTarget =
+  | string
+  | { request: (input: string | Request | URL, init?: RequestInit) => Response | Promise<Response> };
+
+/**
+ * A typed `hc<AppType>` client on `target`, sending `headers` with every request.
+ *
+ * @example
+ * const alice = apiClient(app, await bearer("alice"));
+ * const res = await alice.v1.notes.$post({ header: {}, json: { title: "t" } });
+ */
+export const apiClient = (target: ClientTarget, headers: Record<string, string> = {}) =>
+  typeof target === "string"
+    ? hc<AppType>(target, { headers })
+    : hc<AppType>("http://berth.test", {
+        fetch: async (input: string | Request | URL, init?: RequestInit) => target.request(input, init),
+        headers,
+      });
+
+/** The Authorization header of a user with a development-secret token. */
+export const bearer = async (sub: string) => ({ Authorization: `Bearer ${await tokenFor(sub)}` });
+
+/** Expects a typed client's response to have `status`, and narrows it to that status's documented body. */
+export function expectStatus<R extends { status: number }, S extends R["status"]>(
+  res: R,
+  status: S,
+): asserts res is Extract<R, { status: S }> {
+  expect(res.status).toBe(status);
+}

@@ -4,9 +4,11 @@ import { createPostgresDatabase } from "../../src/db/postgres";
 import type { Database } from "../../src/db/types";
 import { databaseBackends } from "../support/db";
 import { freePort } from "../support/ports";
+import { apiClient } from "./app";
 import { buildProductionApp, leaksIn, productionToken } from "./production-app";
 
 type App = ReturnType<typeof buildProductionApp>["app"];
+type Client = ReturnType<typeof apiClient>;
 
 const SECURITY_HEADERS = [
   "x-content-type-options",
@@ -16,7 +18,7 @@ const SECURITY_HEADERS = [
   "cross-origin-opener-policy",
 ];
 
-const expectProblem = async (res: Response, status: number) => {
+const expectProblem = async (res: Pick<Response, "status" | "headers" | "text">, status: number) => {
   expect(res.status).toBe(status);
   expect(res.headers.get("content-type")).toBe("application/problem+json");
   const text = await res.text();
@@ -44,15 +46,17 @@ for (const backend of databaseBackends()) {
     let db: Database;
     let app: App;
     let auth: Record<string, string>;
+    let client: Client;
     beforeAll(async () => {
       db = await backend.open();
       app = buildProductionApp(db, { BODY_LIMIT_BYTES: "2048" }).app;
       auth = { Authorization: `Bearer ${await productionToken("errors-user")}`, "Content-Type": "application/json" };
+      client = apiClient(app, { Authorization: auth.Authorization as string });
     }, 30_000);
     afterAll(() => db.close());
 
     test("request ids: a well-formed inbound one is kept", async () => {
-      const kept = await app.request("/livez", { headers: { "X-Request-Id": "edge-7f3a_01=" } });
+      const kept = await apiClient(app).livez.$get(undefined, { headers: { "X-Request-Id": "edge-7f3a_01=" } });
       expect(kept.headers.get("x-request-id")).toBe("edge-7f3a_01=");
     });
 
@@ -63,15 +67,16 @@ for (const backend of databaseBackends()) {
       ["a non-ASCII letter", "ü-umlaut"],
       ["a semicolon", "a;b"],
     ])("request ids: an inbound one with %s is replaced", async (_, bad) => {
-      const res = await app.request("/v1/me", { headers: { "X-Request-Id": bad } });
+      const res = await apiClient(app).v1.me.$get(undefined, { headers: { "X-Request-Id": bad } });
       const id = res.headers.get("x-request-id") as string;
       expect(id).toMatch(/^[0-9a-f-]{36}$/);
       expect(((await res.json()) as { requestId: string }).requestId).toBe(id);
     });
 
     test("security headers and a request id on every kind of response", async () => {
-      const note = await app.request("/v1/notes", { method: "POST", headers: auth, body: '{"title":"h"}' });
+      const note = await client.v1.notes.$post({ header: {}, json: { title: "h" } });
       const { id } = (await note.json()) as { id: string };
+      // Raw: the table spans every kind of response, unknown paths and refused bodies among them.
       const requests: [string, RequestInit][] = [
         ["/livez", {}],
         ["/livez", { method: "HEAD" }],
@@ -99,15 +104,22 @@ for (const backend of databaseBackends()) {
     test("with CORS configured, probes answer cross-origin callers, with the same headers as without", async () => {
       const crossOrigin = buildProductionApp(db, { CORS_ORIGINS: "https://status.example" }).app;
       const origin = { Origin: "https://status.example" };
-      for (const path of ["/livez", "/readyz", "/health"]) {
-        const res = await crossOrigin.request(path, { headers: origin });
+      const probes = (c: Client) => ({
+        "/livez": () => c.livez.$get(),
+        "/readyz": () => c.readyz.$get(),
+        "/health": () => c.health.$get(),
+      });
+      const plainProbes = probes(apiClient(app));
+      for (const [path, probe] of Object.entries(probes(apiClient(crossOrigin, origin)))) {
+        const res = await probe();
         expect([path, res.status]).toEqual([path, 200]);
         expect(res.headers.get("access-control-allow-origin")).toBe("https://status.example");
-        const plain = await app.request(path);
-        const names = (r: Response) =>
+        const plain = await plainProbes[path as keyof typeof plainProbes]();
+        const names = (r: { headers: Headers }) =>
           [...r.headers.keys()].filter((n) => !n.startsWith("access-control-") && n !== "vary").sort();
         expect(names(res)).toEqual(names(plain));
       }
+      // Raw: a preflight is an OPTIONS request, which AppType does not declare.
       const preflight = await crossOrigin.request("/livez", {
         method: "OPTIONS",
         headers: { ...origin, "Access-Control-Request-Method": "GET" },
@@ -117,6 +129,7 @@ for (const backend of databaseBackends()) {
       expect(preflight.headers.get("x-content-type-options")).toBe("nosniff");
     });
 
+    // Raw: unknown paths and wrong methods are what AppType cannot express.
     test("404 for an unknown route, 405 with Allow for a wrong method on a known one", async () => {
       await expectProblem(await app.request("/v2/notes", { headers: auth }), 404);
       const wrong: [string, string, string][] = [
@@ -137,9 +150,10 @@ for (const backend of databaseBackends()) {
     });
 
     test("415 for a body that is not JSON on the JSON routes", async () => {
-      const { id } = (await (
-        await app.request("/v1/notes", { method: "POST", headers: auth, body: '{"title":"t"}' })
-      ).json()) as { id: string };
+      const { id } = (await (await client.v1.notes.$post({ header: {}, json: { title: "t" } })).json()) as {
+        id: string;
+      };
+      // Raw: the content type is what is under test.
       for (const [method, path] of [
         ["POST", "/v1/notes"],
         ["PATCH", `/v1/notes/${id}`],
@@ -161,6 +175,7 @@ for (const backend of databaseBackends()) {
     });
 
     test("413 over the body limit, declared or streamed, on every route", async () => {
+      // Raw: oversized and streamed bodies, on routes of every kind.
       for (const path of ["/v1/notes", "/openapi.json", "/nowhere", "/livez"]) {
         await expectProblem(await app.request(path, { method: "POST", headers: auth, body: "x".repeat(4096) }), 413);
         await expectProblem(
@@ -173,11 +188,7 @@ for (const backend of databaseBackends()) {
           413,
         );
       }
-      const within = await app.request("/v1/notes", {
-        method: "POST",
-        headers: auth,
-        body: JSON.stringify({ title: "t", body: "y".repeat(1500) }),
-      });
+      const within = await client.v1.notes.$post({ header: {}, json: { title: "t", body: "y".repeat(1500) } });
       expect(within.status).toBe(201);
     });
 
@@ -185,13 +196,13 @@ for (const backend of databaseBackends()) {
       const broken = await backend.open();
       try {
         await broken.orm.execute(sql`drop table notes`);
-        const app500 = buildProductionApp(broken).app;
-        for (const [method, path, body] of [
-          ["GET", "/v1/notes", undefined],
-          ["POST", "/v1/notes", '{"title":"t"}'],
-          ["GET", `/v1/notes/${crypto.randomUUID()}`, undefined],
-        ] as const) {
-          const problem = await expectProblem(await app500.request(path, { method, headers: auth, body }), 500);
+        const failing = apiClient(buildProductionApp(broken).app, { Authorization: auth.Authorization as string });
+        for (const request of [
+          () => failing.v1.notes.$get({ query: {} }),
+          () => failing.v1.notes.$post({ header: {}, json: { title: "t" } }),
+          () => failing.v1.notes[":id"].$get({ param: { id: crypto.randomUUID() } }),
+        ]) {
+          const problem = await expectProblem(await request(), 500);
           expect(problem.detail).toBe("An unexpected error occurred.");
         }
       } finally {
@@ -208,18 +219,20 @@ describe("database down in production mode", () => {
   });
 
   const check = async (db: Database) => {
-    const app = buildProductionApp(db).app;
-    const auth = { Authorization: `Bearer ${await productionToken("down-user")}`, "Content-Type": "application/json" };
-    for (const [method, path, body] of [
-      ["GET", "/v1/notes", undefined],
-      ["POST", "/v1/notes", '{"title":"t"}'],
-      ["POST", "/v1/notes", '{"title":"t"}'],
-      ["PATCH", `/v1/notes/${crypto.randomUUID()}`, '{"title":"t"}'],
-      ["DELETE", `/v1/notes/${crypto.randomUUID()}`, undefined],
-    ] as const) {
+    const client = apiClient(buildProductionApp(db).app, {
+      Authorization: `Bearer ${await productionToken("down-user")}`,
+    });
+    const create = () =>
+      client.v1.notes.$post({ header: { "idempotency-key": crypto.randomUUID() }, json: { title: "t" } });
+    for (const request of [
+      () => client.v1.notes.$get({ query: {} }),
+      create,
+      create,
+      () => client.v1.notes[":id"].$patch({ param: { id: crypto.randomUUID() }, json: { title: "t" } }),
+      () => client.v1.notes[":id"].$delete({ param: { id: crypto.randomUUID() } }),
+    ]) {
       const started = Date.now();
-      const headers = body && method === "POST" ? { ...auth, "Idempotency-Key": crypto.randomUUID() } : auth;
-      const res = await app.request(path, { method, headers, body });
+      const res = await request();
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(res.headers.get("retry-after")).toBe("5");
       const problem = await expectProblem(res, 503);

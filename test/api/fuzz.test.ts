@@ -4,6 +4,7 @@ import { SignJWT, UnsecuredJWT } from "jose";
 import type { Database } from "../../src/db/types";
 import { encodeCursor } from "../../src/routes/notes/cursor";
 import { databaseBackends } from "../support/db";
+import { apiClient } from "./app";
 import { buildProductionApp, leaksIn, PRODUCTION_SECRET, productionToken } from "./production-app";
 
 /**
@@ -72,10 +73,9 @@ const buildWorld = async (db: Database): Promise<World> => {
   for (const user of ["alice", "bob"] as const) {
     secrets[user] = `secret-of-${user}-${crypto.randomUUID()}`;
     for (let i = 0; i < 4; i++) {
-      const res = await app.request("/v1/notes", {
-        method: "POST",
-        headers: { Authorization: `Bearer ${tokens[user]}`, "Content-Type": "application/json" },
-        body: JSON.stringify({ title: `${secrets[user]} #${i}`, body: secrets[user] }),
+      const res = await apiClient(app, { Authorization: `Bearer ${tokens[user]}` }).v1.notes.$post({
+        header: {},
+        json: { title: `${secrets[user]} #${i}`, body: secrets[user] },
       });
       const note = (await res.json()) as { id: string; createdAt: string };
       ids[user].push(note.id);
@@ -223,7 +223,10 @@ type FuzzRequest = ReturnType<typeof requests> extends fc.Arbitrary<infer T> ? T
 
 const identity = (r: FuzzRequest): User | undefined => (r.who === "bad" || r.who === "none" ? undefined : r.who);
 
-/** Sends one generated request and checks every property; returns false when it cannot be sent. */
+/**
+ * Sends one generated request and checks every property; returns false when it cannot be sent.
+ * Raw: any method, path, header and body, far outside what the typed client admits.
+ */
 const exercise = async (w: World, r: FuzzRequest) => {
   const headers = new Headers();
   try {
@@ -315,24 +318,26 @@ for (const backend of databaseBackends()) {
         fc.asyncProperty(target, async ({ method, victim, index, etag, cursor }) => {
           const attacker: User = victim === "alice" ? "bob" : "mallory";
           const id = world.ids[victim][index] as string;
-          const auth = { Authorization: `Bearer ${world.tokens[attacker]}`, "Content-Type": "application/json" };
-          const res = await world.app.request(`/v1/notes/${id}`, {
-            method,
-            headers: etag ? { ...auth, "If-Match": etag, "If-None-Match": etag } : auth,
-            body: method === "PATCH" ? JSON.stringify({ title: "pwned" }) : undefined,
-          });
+          const client = apiClient(world.app, { Authorization: `Bearer ${world.tokens[attacker]}` });
+          const note = client.v1.notes[":id"];
+          const param = { id };
+          const conditions = etag ? { headers: { "If-Match": etag, "If-None-Match": etag } } : {};
+          const res =
+            method === "GET"
+              ? await note.$get({ param }, conditions)
+              : method === "PATCH"
+                ? await note.$patch({ param, json: { title: "pwned" } }, conditions)
+                : await note.$delete({ param }, conditions);
           expect(res.status).toBe(404);
-          const page = await world.app.request(`/v1/notes?cursor=${encodeURIComponent(cursor)}&limit=100`, {
-            headers: auth,
-          });
+          const page = await client.v1.notes.$get({ query: { cursor, limit: "100" } });
           const items = ((await page.json()) as { items: { id: string }[] }).items;
           for (const item of items) expect(world.owner.get(item.id)).toBe(attacker);
         }),
         { numRuns: CROSS_RUNS, seed: SEED },
       );
       // The victims' notes that the fuzzers did not touch as their owners are intact.
-      const alice = await world.app.request("/v1/notes?limit=100", {
-        headers: { Authorization: `Bearer ${world.tokens.alice}` },
+      const alice = await apiClient(world.app, { Authorization: `Bearer ${world.tokens.alice}` }).v1.notes.$get({
+        query: { limit: "100" },
       });
       for (const item of ((await alice.json()) as { items: { title: string }[] }).items) {
         expect(item.title).not.toBe("pwned");

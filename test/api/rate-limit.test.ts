@@ -7,7 +7,7 @@ import type { Database } from "../../src/db/types";
 import { createLogger } from "../../src/logger";
 import { freshPglite } from "../support/db";
 import { freePort } from "../support/ports";
-import { authHeaders, buildTestApp } from "./app";
+import { apiClient, authHeaders, bearer, buildTestApp } from "./app";
 
 describe("rate limiting in one instance", () => {
   let db: Database;
@@ -26,42 +26,45 @@ describe("rate limiting in one instance", () => {
 
   test("per user: the fourth request in a minute is a 429 with Retry-After and RateLimit-* headers", async () => {
     const { app } = build({});
-    const headers = await authHeaders("limited");
+    const limited = apiClient(app, await bearer("limited"));
     const remaining: (string | null)[] = [];
     for (let i = 0; i < 3; i++) {
-      const res = await app.request("/v1/me", { headers });
+      const res = await limited.v1.me.$get();
       expect(res.status).toBe(200);
       expect(res.headers.get("ratelimit-limit")).toBe("3");
       expect(res.headers.get("ratelimit-policy")).toBe("3;w=60");
       remaining.push(res.headers.get("ratelimit-remaining"));
     }
     expect(remaining).toEqual(["2", "1", "0"]);
-    const limited = await app.request("/v1/notes", { headers });
-    expect(limited.status).toBe(429);
-    expect(limited.headers.get("content-type")).toBe("application/problem+json");
-    const retryAfter = Number(limited.headers.get("retry-after"));
+    const fourth = await limited.v1.notes.$get({ query: {} });
+    expect(fourth.status).toBe(429);
+    expect(fourth.headers.get("content-type")).toBe("application/problem+json");
+    const retryAfter = Number(fourth.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    expect(limited.headers.get("ratelimit-remaining")).toBe("0");
-    expect(limited.headers.get("ratelimit-reset")).toBe(String(retryAfter));
-    expect(((await limited.json()) as { status: number }).status).toBe(429);
+    expect(fourth.headers.get("ratelimit-remaining")).toBe("0");
+    expect(fourth.headers.get("ratelimit-reset")).toBe(String(retryAfter));
+    expect(((await fourth.json()) as { status: number }).status).toBe(429);
     // Another user has a budget of their own.
-    expect((await app.request("/v1/me", { headers: await authHeaders("other") })).status).toBe(200);
+    expect((await apiClient(app, await bearer("other")).v1.me.$get()).status).toBe(200);
   });
 
   test("every limited answer carries the RateLimit-* headers: success, not-modified, errors and docs", async () => {
     const { app } = build({ RATE_LIMIT_PER_MINUTE: "100" });
     const headers = await authHeaders("everywhere");
-    const created = await app.request("/v1/notes", { method: "POST", headers, body: '{"title":"t"}' });
-    const location = created.headers.get("location") ?? "";
-    const etag = (await app.request(location, { headers })).headers.get("etag") ?? "";
+    const client = apiClient(app, await bearer("everywhere"));
+    const created = await client.v1.notes.$post({ header: {}, json: { title: "t" } });
+    const param = { id: ((await created.json()) as { id: string }).id };
+    const etag = (await client.v1.notes[":id"].$get({ param })).headers.get("etag") ?? "";
     const answers = [
       created,
-      await app.request(location, { headers: { ...headers, "If-None-Match": etag } }),
-      await app.request("/v1/notes/00000000-0000-4000-8000-000000000000", { headers }),
+      await client.v1.notes[":id"].$get({ param }, { headers: { "If-None-Match": etag } }),
+      await client.v1.notes[":id"].$get({ param: { id: "00000000-0000-4000-8000-000000000000" } }),
+      // Raw where AppType has no such request: a wrong method, broken JSON, an unknown path and
+      // the documents.
       await app.request("/v1/notes", { method: "PUT", headers }),
       await app.request("/v1/notes", { method: "POST", headers, body: "{" }),
-      await app.request("/v1/me"),
+      await apiClient(app).v1.me.$get(),
       await app.request("/nowhere"),
       await app.request("/openapi.json"),
       await app.request("/docs"),
@@ -72,15 +75,22 @@ describe("rate limiting in one instance", () => {
 
   test("probes are never limited", async () => {
     const { app } = build({ RATE_LIMIT_PER_MINUTE: "1" });
+    const probes = apiClient(app);
     for (let i = 0; i < 5; i++) {
-      for (const path of ["/livez", "/readyz", "/startupz", "/health"]) {
-        const res = await app.request(path);
+      for (const res of [
+        await probes.livez.$get(),
+        await probes.readyz.$get(),
+        await probes.startupz.$get(),
+        await probes.health.$get(),
+      ]) {
         expect(res.status).not.toBe(429);
         expect(res.headers.get("ratelimit-limit")).toBeNull();
       }
     }
   });
 
+  // This test and the next count anonymous clients on /openapi.json, served outside AppType, so
+  // they send raw requests.
   test("TRUST_PROXY decides which address an anonymous client is counted under", async () => {
     const anonymous = (app: ReturnType<typeof build>["app"], headers: Record<string, string>) =>
       Promise.resolve(app.request("/openapi.json", { headers })).then((r) => r.status);
@@ -127,9 +137,9 @@ describe("rate limiting in one instance", () => {
     );
     try {
       const { app } = build({ RATE_LIMIT_PER_MINUTE: "1" }, deadRedis, lines);
-      const headers = await authHeaders("outage");
+      const outage = apiClient(app, await bearer("outage"));
       for (let i = 0; i < 4; i++) {
-        const res = await app.request("/v1/me", { headers });
+        const res = await outage.v1.me.$get();
         expect(res.status).toBe(200);
         expect(res.headers.get("ratelimit-limit")).toBeNull();
       }
@@ -142,9 +152,9 @@ describe("rate limiting in one instance", () => {
 
   test("RATE_LIMIT_PER_MINUTE=0 turns rate limiting off", async () => {
     const { app } = build({ RATE_LIMIT_PER_MINUTE: "0" });
-    const headers = await authHeaders("unlimited");
+    const unlimited = apiClient(app, await bearer("unlimited"));
     for (let i = 0; i < 10; i++) {
-      const res = await app.request("/v1/me", { headers });
+      const res = await unlimited.v1.me.$get();
       expect(res.status).toBe(200);
       expect(res.headers.get("ratelimit-limit")).toBeNull();
     }

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { type RunningService, runCliProcess, startService } from "../support/process";
 import { serviceUrl } from "../support/services";
-import { authHeaders } from "./app";
+import { apiClient, bearer } from "./app";
 
 const databaseUrl = serviceUrl("TEST_DATABASE_URL");
 const redisUrl = serviceUrl("TEST_REDIS_URL");
@@ -47,17 +47,14 @@ if (databaseUrl && redisUrl) {
       try {
         for (let round = 0; round < 3; round++) {
           const sub = `two-${crypto.randomUUID()}`;
-          const key = `retry-${round}`;
-          const headers = await authHeaders(sub, { "Idempotency-Key": key });
-          const responses = await Promise.all(
-            Array.from({ length: 10 }, (_, i) =>
-              fetch(`${(i % 2 ? a : b)?.url}/v1/notes`, {
-                method: "POST",
-                headers,
-                body: JSON.stringify({ title: "exactly once", body: `round ${round}` }),
-              }),
-            ),
-          );
+          const headers = await bearer(sub);
+          const [onA, onB] = [apiClient(a?.url as string, headers), apiClient(b?.url as string, headers)];
+          const retry = (on: typeof onA) =>
+            on.v1.notes.$post({
+              header: { "idempotency-key": `retry-${round}` },
+              json: { title: "exactly once", body: `round ${round}` },
+            });
+          const responses = await Promise.all(Array.from({ length: 10 }, (_, i) => retry(i % 2 ? onA : onB)));
           for (const res of responses) expect([201, 409]).toContain(res.status);
           const created = responses.filter((r) => r.status === 201);
           expect(created.filter((r) => r.headers.get("idempotent-replayed") === null)).toHaveLength(1);
@@ -65,17 +62,13 @@ if (databaseUrl && redisUrl) {
           expect(ids.size).toBe(1);
 
           // Settled: a retry on either instance replays the one note.
-          for (const service of [a, b]) {
-            const retry = await fetch(`${service?.url}/v1/notes`, {
-              method: "POST",
-              headers,
-              body: JSON.stringify({ title: "exactly once", body: `round ${round}` }),
-            });
-            expect(retry.status).toBe(201);
-            expect(retry.headers.get("idempotent-replayed")).toBe("true");
-            expect(((await retry.json()) as { id: string }).id).toBe([...ids][0] as string);
+          for (const on of [onA, onB]) {
+            const replay = await retry(on);
+            expect(replay.status).toBe(201);
+            expect(replay.headers.get("idempotent-replayed")).toBe("true");
+            expect(((await replay.json()) as { id: string }).id).toBe([...ids][0] as string);
           }
-          const list = await fetch(`${a?.url}/v1/notes`, { headers: await authHeaders(sub) });
+          const list = await onA.v1.notes.$get({ query: {} });
           expect(((await list.json()) as { items: unknown[] }).items).toHaveLength(1);
         }
       } finally {
@@ -88,11 +81,12 @@ if (databaseUrl && redisUrl) {
       const [a, b] = (await startPair(database, { TRUST_PROXY: "first-hop" })) as [RunningService, RunningService];
       try {
         const burst = async (count: number, headers: Record<string, string>) => {
+          const [onA, onB] = [apiClient(a.url, headers), apiClient(b.url, headers)];
           const statuses: number[] = [];
           for (let sent = 0; sent < count; sent += 20) {
             const batch = await Promise.all(
               Array.from({ length: Math.min(20, count - sent) }, (_, i) =>
-                fetch(`${(i % 2 ? a : b).url}/v1/me`, { headers }).then(async (r) => {
+                (i % 2 ? onA : onB).v1.me.$get().then(async (r) => {
                   await r.arrayBuffer();
                   if (r.status === 429) {
                     expect(r.headers.get("retry-after")).toMatch(/^\d+$/);
@@ -107,7 +101,7 @@ if (databaseUrl && redisUrl) {
           return statuses;
         };
         const sub = `limited-${crypto.randomUUID()}`;
-        const byUser = await burst(LIMIT + 10, await authHeaders(sub));
+        const byUser = await burst(LIMIT + 10, await bearer(sub));
         expect(byUser.filter((s) => s === 200)).toHaveLength(LIMIT);
         expect(byUser.filter((s) => s === 429)).toHaveLength(10);
 

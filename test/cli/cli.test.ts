@@ -101,22 +101,20 @@ describe("the CLI as a process", () => {
     { timeout: 60_000 },
   );
 
-  for (const mode of ["staging", "production"]) {
-    test(
-      `serve --mode ${mode} refuses without a database URL or an auth secret`,
-      async () => {
-        const r = await runCliProcess(["serve", "--mode", mode]);
-        expect(r.code).toBe(1);
-        expect(r.stderr).toContain(`DATABASE_URL: required in ${mode}`);
-        expect(r.stderr).toContain(`AUTH_JWT_SECRET: required in ${mode}`);
-        const viaEnv = await runCliProcess([], { APP_MODE: mode, AUTH_JWT_SECRET: SECRET });
-        expect(viaEnv.code).toBe(1);
-        expect(viaEnv.stderr).toContain(`DATABASE_URL: required in ${mode}`);
-        expect(viaEnv.stderr).not.toContain("AUTH_JWT_SECRET");
-      },
-      { timeout: 60_000 },
-    );
-  }
+  test.each(["staging", "production"])(
+    "serve --mode %s refuses without a database URL or an auth secret",
+    async (mode) => {
+      const r = await runCliProcess(["serve", "--mode", mode]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`DATABASE_URL: required in ${mode}`);
+      expect(r.stderr).toContain(`AUTH_JWT_SECRET: required in ${mode}`);
+      const viaEnv = await runCliProcess([], { APP_MODE: mode, AUTH_JWT_SECRET: SECRET });
+      expect(viaEnv.code).toBe(1);
+      expect(viaEnv.stderr).toContain(`DATABASE_URL: required in ${mode}`);
+      expect(viaEnv.stderr).not.toContain("AUTH_JWT_SECRET");
+    },
+    { timeout: 60_000 },
+  );
 
   describe("token", () => {
     test(
@@ -154,39 +152,37 @@ describe("the CLI as a process", () => {
       { timeout: 60_000 },
     );
 
-    for (const mode of ["staging", "production"]) {
-      test(
-        `refuses in ${mode} unless AUTH_JWT_SECRET is set explicitly`,
-        async () => {
-          const none = await runCliProcess(["token", "--sub", "a", "--mode", mode]);
-          expect({ code: none.code, stdout: none.stdout }).toEqual({ code: 1, stdout: "" });
-          expect(none.stderr).toContain(`AUTH_JWT_SECRET: required in ${mode}`);
-          expect(none.stderr).not.toContain("DATABASE_URL");
+    test.each(["staging", "production"])(
+      "refuses in %s unless AUTH_JWT_SECRET is set explicitly",
+      async (mode) => {
+        const none = await runCliProcess(["token", "--sub", "a", "--mode", mode]);
+        expect({ code: none.code, stdout: none.stdout }).toEqual({ code: 1, stdout: "" });
+        expect(none.stderr).toContain(`AUTH_JWT_SECRET: required in ${mode}`);
+        expect(none.stderr).not.toContain("DATABASE_URL");
 
-          const jwksOnly = await runCliProcess(["token", "--sub", "a"], {
-            APP_MODE: mode,
-            AUTH_JWKS_URL: "https://idp.example/.well-known/jwks.json",
-          });
-          expect({ code: jwksOnly.code, stdout: jwksOnly.stdout }).toEqual({ code: 1, stdout: "" });
-          expect(jwksOnly.stderr).toContain(`refusing in ${mode} without an explicit AUTH_JWT_SECRET`);
+        const jwksOnly = await runCliProcess(["token", "--sub", "a"], {
+          APP_MODE: mode,
+          AUTH_JWKS_URL: "https://idp.example/.well-known/jwks.json",
+        });
+        expect({ code: jwksOnly.code, stdout: jwksOnly.stdout }).toEqual({ code: 1, stdout: "" });
+        expect(jwksOnly.stderr).toContain(`refusing in ${mode} without an explicit AUTH_JWT_SECRET`);
 
-          const devSecret = await runCliProcess(["token", "--sub", "a", "--mode", mode], {
-            AUTH_JWT_SECRET: DEV_JWT_SECRET,
-          });
-          expect(devSecret.code).toBe(1);
-          expect(devSecret.stderr).toContain("the development secret is not accepted");
-          expect(devSecret.stderr).not.toContain(DEV_JWT_SECRET);
+        const devSecret = await runCliProcess(["token", "--sub", "a", "--mode", mode], {
+          AUTH_JWT_SECRET: DEV_JWT_SECRET,
+        });
+        expect(devSecret.code).toBe(1);
+        expect(devSecret.stderr).toContain("the development secret is not accepted");
+        expect(devSecret.stderr).not.toContain(DEV_JWT_SECRET);
 
-          // No database is needed to mint a token.
-          const explicit = await runCliProcess(["token", "--sub", "carol", "--mode", mode], {
-            AUTH_JWT_SECRET: SECRET,
-          });
-          expect(explicit.code).toBe(0);
-          expect(explicit.stderr).toBe("");
-          expect((await verify(explicit.stdout.trim(), SECRET)).sub).toBe("carol");
-        },
-        { timeout: 60_000 },
-      );
-    }
+        // No database is needed to mint a token.
+        const explicit = await runCliProcess(["token", "--sub", "carol", "--mode", mode], {
+          AUTH_JWT_SECRET: SECRET,
+        });
+        expect(explicit.code).toBe(0);
+        expect(explicit.stderr).toBe("");
+        expect((await verify(explicit.stdout.trim(), SECRET)).sub).toBe("carol");
+      },
+      { timeout: 60_000 },
+    );
   });
 });

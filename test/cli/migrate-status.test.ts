@@ -58,24 +58,22 @@ for (const backend of migrationBackends()) {
       ["changed", 1, "HASH MISMATCH: file changed after it was applied"],
       ["ahead", 4, "in the database, not in this build"],
     ] as const;
-    for (const [state, code, line] of expectations) {
-      test(
-        `\`migrate status\` on ${state}: exit ${code}`,
-        async () => {
-          const db = await prepared(state);
-          const r = await runCliProcess(["migrate", "status"], db.env);
-          expect(r.stderr).toBe("");
-          expect(r.code).toBe(code);
-          expect(r.stdout).toContain(line);
-          // Newest first.
-          const tags = shipped.map((m) => m.tag);
-          const order = tags.map((t) => r.stdout.indexOf(`  ${t} `));
-          expect(order.every((i) => i > 0)).toBe(true);
-          expect([...order].sort((a, b) => b - a)).toEqual(order);
-        },
-        { timeout: 60_000 },
-      );
-    }
+    test.each(expectations)(
+      "`migrate status` on %s: exit %d",
+      async (state, code, line) => {
+        const db = await prepared(state);
+        const r = await runCliProcess(["migrate", "status"], db.env);
+        expect(r.stderr).toBe("");
+        expect(r.code).toBe(code);
+        expect(r.stdout).toContain(line);
+        // Newest first.
+        const tags = shipped.map((m) => m.tag);
+        const order = tags.map((t) => r.stdout.indexOf(`  ${t} `));
+        expect(order.every((i) => i > 0)).toBe(true);
+        expect([...order].sort((a, b) => b - a)).toEqual(order);
+      },
+      { timeout: 60_000 },
+    );
 
     test(
       "`migrate status` on a database it cannot open: exit 1 with the cause",
@@ -162,24 +160,22 @@ for (const backend of migrationBackends()) {
         { timeout: 60_000 },
       );
 
-      for (const state of ["skipped", "changed"] as const) {
-        test(
-          `production boot refuses a ${state} migration, with or without --apply-migrations`,
-          async () => {
-            const db = await prepared(state);
-            for (const args of [["serve"], ["serve", "--apply-migrations"]]) {
-              const r = await runCliProcess(args, production(db));
-              expect(r.code).toBe(1);
-              expect(r.stdout + r.stderr).toContain(
-                state === "changed"
-                  ? `${newest.tag} changed after it was applied`
-                  : `${newest.tag} is older than the newest applied migration`,
-              );
-            }
-          },
-          { timeout: 60_000 },
-        );
-      }
+      test.each(["skipped", "changed"] as const)(
+        "production boot refuses a %s migration, with or without --apply-migrations",
+        async (state) => {
+          const db = await prepared(state);
+          for (const args of [["serve"], ["serve", "--apply-migrations"]]) {
+            const r = await runCliProcess(args, production(db));
+            expect(r.code).toBe(1);
+            expect(r.stdout + r.stderr).toContain(
+              state === "changed"
+                ? `${newest.tag} changed after it was applied`
+                : `${newest.tag} is older than the newest applied migration`,
+            );
+          }
+        },
+        { timeout: 60_000 },
+      );
 
       test(
         "production boot on a database ahead of this build warns and serves",

@@ -119,32 +119,31 @@ if (pgUrl) {
       return db;
     };
 
-    for (const ssl of ["disable", "require"] as const) {
-      test(
-        `${ssl === "disable" ? "plaintext" : "TLS"}: every pooled connection stuck in a blackhole is replaced once the network heals`,
-        async () => {
-          const link = ssl === "disable" ? proxy : tlsProxy;
-          await link.setMode("forward");
-          const db = open(link.address, ssl);
-          expect(await pings(db, 20)).toEqual(Array(20).fill("ok"));
-          const dialled = link.stats.connections;
+    test.each([
+      { link: "plaintext", ssl: "disable" },
+      { link: "TLS", ssl: "require" },
+    ] as const)(
+      "$link: every pooled connection stuck in a blackhole is replaced once the network heals",
+      async ({ ssl }) => {
+        const link = ssl === "disable" ? proxy : tlsProxy;
+        await link.setMode("forward");
+        const db = open(link.address, ssl);
+        expect(await pings(db, 20)).toEqual(Array(20).fill("ok"));
+        const dialled = link.stats.connections;
 
-          await link.setMode("blackhole");
-          const started = performance.now();
-          const during = await pings(db, 20);
-          expect(performance.now() - started).toBeLessThan(TIMEOUT_MS + 1000);
-          expect(during.every((r) => r !== "ok")).toBe(true);
+        await link.setMode("blackhole");
+        const started = performance.now();
+        const during = await pings(db, 20);
+        expect(performance.now() - started).toBeLessThan(TIMEOUT_MS + 1000);
+        expect(during.every((r) => r !== "ok")).toBe(true);
 
-          // Every connection that was in the pool owes a reply it will never get.
-          await link.setMode("forward");
-          await eventually("20 concurrent pings pass again", async () =>
-            (await pings(db, 20)).every((r) => r === "ok"),
-          );
-          expect(link.stats.connections).toBeGreaterThan(dialled);
-        },
-        SLOW,
-      );
-    }
+        // Every connection that was in the pool owes a reply it will never get.
+        await link.setMode("forward");
+        await eventually("20 concurrent pings pass again", async () => (await pings(db, 20)).every((r) => r === "ok"));
+        expect(link.stats.connections).toBeGreaterThan(dialled);
+      },
+      SLOW,
+    );
 
     test("verify-full rejects a certificate no authority signed", async () => {
       await tlsProxy.setMode("forward");

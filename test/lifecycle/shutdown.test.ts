@@ -50,52 +50,50 @@ if (pgUrl && redisUrl) {
       await rig.close();
     });
 
-    for (const signal of ["SIGTERM", "SIGINT"] as const) {
-      test(
-        `${signal} with ${IN_FLIGHT} slow requests in flight: readiness fails at once, every request completes, exit 0`,
-        async () => {
-          const svc = await rig.start();
-          const drain = await drainUnderLoad(svc, rig, { signal, inFlight: IN_FLIGHT, delayMs: PROXY_DELAY_MS });
-          const health = await call(svc, "/health");
-          expect(health.res.status).toBe(503);
-          expect(health.body).toMatchObject({ healthy: false, draining: true });
-          // Liveness holds for the whole delay.
-          while (performance.now() - drain.signalledAt < SHUTDOWN_DELAY_MS - 250) {
-            expect((await call(svc, "/livez")).res.status).toBe(200);
-            await Bun.sleep(100);
-          }
-          expect(drain.completed()).toBe(0);
+    test.each(["SIGTERM", "SIGINT"] as const)(
+      `%s with ${IN_FLIGHT} slow requests in flight: readiness fails at once, every request completes, exit 0`,
+      async (signal) => {
+        const svc = await rig.start();
+        const drain = await drainUnderLoad(svc, rig, { signal, inFlight: IN_FLIGHT, delayMs: PROXY_DELAY_MS });
+        const health = await call(svc, "/health");
+        expect(health.res.status).toBe(503);
+        expect(health.body).toMatchObject({ healthy: false, draining: true });
+        // Liveness holds for the whole delay.
+        while (performance.now() - drain.signalledAt < SHUTDOWN_DELAY_MS - 250) {
+          expect((await call(svc, "/livez")).res.status).toBe(200);
+          await Bun.sleep(100);
+        }
+        expect(drain.completed()).toBe(0);
 
-          // After the delay the listener is gone while the slow requests are still running.
-          const closedBy = performance.now() + 3000;
-          while (!(await refused(svc.port)) && performance.now() < closedBy) await Bun.sleep(25);
-          expect(await refused(svc.port)).toBe(true);
-          expect(await refused(svc.opsPort)).toBe(true);
-          const completedWhenClosed = drain.completed();
-          expect(completedWhenClosed).toBeLessThan(IN_FLIGHT);
+        // After the delay the listener is gone while the slow requests are still running.
+        const closedBy = performance.now() + 3000;
+        while (!(await refused(svc.port)) && performance.now() < closedBy) await Bun.sleep(25);
+        expect(await refused(svc.port)).toBe(true);
+        expect(await refused(svc.opsPort)).toBe(true);
+        const completedWhenClosed = drain.completed();
+        expect(completedWhenClosed).toBeLessThan(IN_FLIGHT);
 
-          const { statuses, code, logs } = await drain.finish();
-          const failed = statuses.filter((s) => s !== 201).length;
-          const stopped = logs.find((l) => l.msg === "shutdown: stopped accepting connections");
-          console.log(
-            `[report] ${signal} drain: ${stopped?.inFlight} in flight when the listener closed, ` +
-              `${statuses.length - failed} completed with 201, ${failed} failed; exit ${code}`,
-          );
-          expect(statuses).toEqual(Array(IN_FLIGHT).fill(201));
-          expect(stopped?.inFlight).toBe(IN_FLIGHT);
-          expect(code).toBe(0);
+        const { statuses, code, logs } = await drain.finish();
+        const failed = statuses.filter((s) => s !== 201).length;
+        const stopped = logs.find((l) => l.msg === "shutdown: stopped accepting connections");
+        console.log(
+          `[report] ${signal} drain: ${stopped?.inFlight} in flight when the listener closed, ` +
+            `${statuses.length - failed} completed with 201, ${failed} failed; exit ${code}`,
+        );
+        expect(statuses).toEqual(Array(IN_FLIGHT).fill(201));
+        expect(stopped?.inFlight).toBe(IN_FLIGHT);
+        expect(code).toBe(0);
 
-          const sequence = logs.map((l) => l.msg).filter((m) => m.startsWith("shutdown: "));
-          const steps = sequence.filter((m) => !["shutdown: signal received"].includes(m));
-          // Monitoring's flush, when configured, comes first; the database closes last.
-          expect(steps.filter((m) => m !== "shutdown: flush monitoring")).toEqual(SHUTDOWN_STEPS);
-          const flush = steps.indexOf("shutdown: flush monitoring");
-          if (flush !== -1) expect(flush).toBe(steps.indexOf("shutdown: drained") + 1);
-          expect(logs.find((l) => l.msg === "shutdown: signal received")?.signal).toBe(signal);
-        },
-        SLOW,
-      );
-    }
+        const sequence = logs.map((l) => l.msg).filter((m) => m.startsWith("shutdown: "));
+        const steps = sequence.filter((m) => !["shutdown: signal received"].includes(m));
+        // Monitoring's flush, when configured, comes first; the database closes last.
+        expect(steps.filter((m) => m !== "shutdown: flush monitoring")).toEqual(SHUTDOWN_STEPS);
+        const flush = steps.indexOf("shutdown: flush monitoring");
+        if (flush !== -1) expect(flush).toBe(steps.indexOf("shutdown: drained") + 1);
+        expect(logs.find((l) => l.msg === "shutdown: signal received")?.signal).toBe(signal);
+      },
+      SLOW,
+    );
 
     test(
       "past SHUTDOWN_TIMEOUT_MS the drain is forced: the slow requests are cut and the process still exits 0",

@@ -22,21 +22,19 @@ describe("workerd: a configuration the edge cannot run", async () => {
       variable: "REDIS_URL",
     },
   ];
-  for (const { what, bindings, variable } of cases) {
-    test(`${what}: 503 problem+json on every path, the log names ${variable}`, async () => {
-      const lines: string[] = [];
-      const worker = await runWorker({ scriptPath: file, bindings, onLog: (line) => lines.push(line) });
-      afterAll(() => worker.stop());
-      for (const path of ["/livez", "/v1/notes"]) {
-        const response = await fetch(`${worker.url}${path}`, { keepalive: false });
-        expect(response.status).toBe(503);
-        expect(response.headers.get("content-type")).toStartWith("application/problem+json");
-        const body = (await response.json()) as { status: number; detail: string; requestId: string };
-        expect(body.status).toBe(503);
-        expect(body.detail).not.toContain(variable);
-        expect(body.requestId).toBe(response.headers.get("x-request-id") ?? "");
-      }
-      expect(lines.join("\n")).toContain(`${variable}:`);
-    });
-  }
+  test.each(cases)("$what: 503 problem+json on every path, the log names $variable", async ({ bindings, variable }) => {
+    const lines: string[] = [];
+    const worker = await runWorker({ scriptPath: file, bindings, onLog: (line) => lines.push(line) });
+    afterAll(() => worker.stop());
+    for (const path of ["/livez", "/v1/notes"]) {
+      const response = await fetch(`${worker.url}${path}`, { keepalive: false });
+      expect(response.status).toBe(503);
+      expect(response.headers.get("content-type")).toStartWith("application/problem+json");
+      const body = (await response.json()) as { status: number; detail: string; requestId: string };
+      expect(body.status).toBe(503);
+      expect(body.detail).not.toContain(variable);
+      expect(body.requestId).toBe(response.headers.get("x-request-id") ?? "");
+    }
+    expect(lines.join("\n")).toContain(`${variable}:`);
+  });
 });

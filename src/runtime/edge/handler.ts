@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { Problem, renderError } from "../../http";
 import { requestFrame } from "../../monitoring/request-frame";
-import { perQueryDatabase } from "./per-query-database";
-import { type Bindings, type EdgeService, edgeApp, edgeDatabase, edgeService } from "./service";
+import { createPerQueryDatabase } from "./per-query-database";
+import { type Bindings, createEdgeApp, createEdgeDatabase, createEdgeService, type EdgeService } from "./service";
 
 /** What the runtime knows about one request beyond the request itself. */
 export interface EdgeRequestContext {
@@ -43,7 +43,7 @@ const unavailableApp = () =>
  */
 export const createEdgeHandler = ({ connectionPerQuery }: EdgeHandlerOptions): EdgeFetch => {
   let service: EdgeService | undefined;
-  let app: ReturnType<typeof edgeApp> | undefined;
+  let app: ReturnType<typeof createEdgeApp> | undefined;
   let unavailable: ReturnType<typeof unavailableApp> | undefined;
   return async (request, bindings, { clientAddress } = {}) => {
     // The app reads the peer the way it does under Bun (`server.requestIP`), duck-typed.
@@ -55,14 +55,17 @@ export const createEdgeHandler = ({ connectionPerQuery }: EdgeHandlerOptions): E
     };
     if (unavailable) return unavailable.fetch(request);
     try {
-      service ??= edgeService(bindings);
+      service ??= createEdgeService(bindings);
     } catch (error) {
       console.error(error instanceof Error ? error.message : String(error));
       unavailable = unavailableApp();
       return unavailable.fetch(request);
     }
     const built = service;
-    app ??= edgeApp(built, connectionPerQuery ? perQueryDatabase(() => edgeDatabase(built)) : edgeDatabase(built));
+    app ??= createEdgeApp(
+      built,
+      connectionPerQuery ? createPerQueryDatabase(() => createEdgeDatabase(built)) : createEdgeDatabase(built),
+    );
     return app.fetch(request, peer);
   };
 };

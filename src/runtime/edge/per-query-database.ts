@@ -6,9 +6,9 @@ import type { Database } from "../../db/types";
  * its own connection and closes it once the call is done, so no socket outlives its request.
  *
  * @example
- * const db = perQueryDatabase(() => createPostgresDatabase({ url, ssl, poolMax: 1, timeoutMs }));
+ * const db = createPerQueryDatabase(() => createPostgresDatabase({ url, ssl, poolMax: 1, timeoutMs }));
  */
-export const perQueryDatabase = (open: () => Database): Database => {
+export const createPerQueryDatabase = (open: () => Database): Database => {
   const using = async <T>(call: (db: Database) => Promise<T>) => {
     const db = open();
     try {
@@ -20,7 +20,7 @@ export const perQueryDatabase = (open: () => Database): Database => {
   return {
     kind: "postgres",
     get orm(): Database["orm"] {
-      throw new Error("perQueryDatabase has no long-lived query builder; use run()");
+      throw new Error("createPerQueryDatabase has no long-lived query builder; use run()");
     },
     run: (work) => using((db) => db.run(work)),
     ping: (signal) => using((db) => db.ping(signal)),

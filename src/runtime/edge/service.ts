@@ -19,7 +19,7 @@ const NO_DATABASE =
  * The configuration from env bindings, with what the edge cannot do refused up front: no
  * embedded database and no Redis over TCP (Upstash REST or the per-isolate memory cache).
  */
-export const edgeConfig = (bindings: Bindings): Config => {
+export const loadEdgeConfig = (bindings: Bindings): Config => {
   const env: Env = Object.fromEntries(
     Object.entries(bindings).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
   );
@@ -41,8 +41,8 @@ export const edgeConfig = (bindings: Bindings): Config => {
  * lifecycle that starts out serving, since the release step migrated the schema before any
  * isolate booted (nothing here migrates or checks migrations).
  */
-export const edgeService = (bindings: Bindings) => {
-  const config = edgeConfig(bindings);
+export const createEdgeService = (bindings: Bindings) => {
+  const config = loadEdgeConfig(bindings);
   const logger = serviceLogger(config);
   const cache = openCache(config);
   const verify = createTokenVerifier(config.auth);
@@ -50,10 +50,10 @@ export const edgeService = (bindings: Bindings) => {
   return { config, logger, cache, verify, lifecycle };
 };
 
-export type EdgeService = ReturnType<typeof edgeService>;
+export type EdgeService = ReturnType<typeof createEdgeService>;
 
 /** A Postgres pool through postgres.js over TCP (`cloudflare:sockets` on Workers, Node's net on Deno). */
-export const edgeDatabase = ({ config: { database } }: EdgeService): Database => {
+export const createEdgeDatabase = ({ config: { database } }: EdgeService): Database => {
   if (!database.url) throw new ConfigError([NO_DATABASE]);
   return createPostgresDatabase({
     url: database.url,
@@ -64,7 +64,7 @@ export const edgeDatabase = ({ config: { database } }: EdgeService): Database =>
 };
 
 /** The API around `db`, with a health runner of its own on it, since health runs queries there. */
-export const edgeApp = (service: EdgeService, db: Database) => {
+export const createEdgeApp = (service: EdgeService, db: Database) => {
   const { config, logger, cache, verify, lifecycle } = service;
   // No process memory to read on the edge: the memory checker reports "not measured".
   const health = createHealth({ config, db, cache });
