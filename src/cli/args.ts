@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { CLOCK_TOLERANCE_S } from "../auth/verifier";
 import { type Mode, modes } from "../config";
 
 export const USAGE = `berth — notes API with health checks, safe migrations and monitoring
@@ -25,7 +26,8 @@ Commands:
                  --expect-healthy     also require "healthy": true in the body
   token        Print a signed HS256 JWT for local use
                  --sub <id>           the user id (required)
-                 --ttl <duration>     like 90s, 15m, 1h, 7d (default: 1h)
+                 --ttl <duration>     like 90s, 15m, 1h, 7d (default: 1h); the API accepts a
+                                      token for ${CLOCK_TOLERANCE_S} s more (clock tolerance)
                  --claim <k=v>        an extra claim; repeatable
 
 Options:

@@ -26,12 +26,16 @@ export const runCli = async (argv: string[], env: Env, io: CliIo, serve: Serve):
         return 0;
       case "token": {
         const config = loadConfig(env, { mode: command.mode, version: pkg.version, require: ["auth"] });
-        io.out(await tokenCommand(config, command));
-        return 0;
+        return await tokenCommand(config, command, io);
       }
       case "migrate":
       case "migrate-status": {
-        const config = loadConfig(env, { mode: command.mode, version: pkg.version, require: ["database"] });
+        const config = loadConfig(env, {
+          mode: command.mode,
+          version: pkg.version,
+          require: ["database"],
+          terminal: io.terminal,
+        });
         return command.name === "migrate"
           ? await migrateCommand(config, { action: "maintenance", apply: true, write: io.out })
           : await migrateCommand(config, { action: "status", write: io.out });
@@ -46,6 +50,7 @@ export const runCli = async (argv: string[], env: Env, io: CliIo, serve: Serve):
           mode: command.mode,
           version: pkg.version,
           require: maintenance ? ["database"] : undefined,
+          terminal: io.terminal,
         });
         if (maintenance) {
           return await migrateCommand(config, { action: "maintenance", apply: command.applyMigrations, write: io.out });

@@ -21,6 +21,7 @@ describe("loadConfig", () => {
     ["development", { HOST: "0.0.0.0" }, "0.0.0.0"],
     ["test", {}, "127.0.0.1"],
     ["staging", { DATABASE_URL: "postgres://db/berth", AUTH_JWT_SECRET: SECRET }, "0.0.0.0"],
+    ["production", { DATABASE_URL: "postgres://db/berth", AUTH_JWT_SECRET: SECRET }, "0.0.0.0"],
     ["production", { DATABASE_URL: "postgres://db/berth", AUTH_JWT_SECRET: SECRET, HOST: "::" }, "::"],
   ] as const)("%s with %j listens on %s", (mode, env, host) => {
     expect(loadConfig({ APP_MODE: mode, ...env }).host).toBe(host);
@@ -290,9 +291,33 @@ describe("loadConfig", () => {
       { mode: "production" },
     );
     expect(explicit.database.ssl).toBe("verify-full");
-    expect(explicit.log).toEqual({ level: "warn", format: "pretty" });
+    expect(explicit.log).toEqual({ level: "warn", format: "pretty", color: false });
     expect(explicit.shutdown.delayMs).toBe(0);
     expect(explicit.sentry.tracesSampleRate).toBe(0.25);
+  });
+
+  test.each([
+    ["PGlite", {}, 2048],
+    ["PGlite, HEALTH_MEMORY_LIMIT_MB set", { HEALTH_MEMORY_LIMIT_MB: "300" }, 300],
+    ["Postgres", { DATABASE_URL: "postgres://db/x" }, 512],
+    ["Postgres from DB_HOST", { DB_HOST: "db" }, 512],
+    ["Postgres, HEALTH_MEMORY_LIMIT_MB set", { DATABASE_URL: "postgres://db/x", HEALTH_MEMORY_LIMIT_MB: "1024" }, 1024],
+  ] as const)("the memory check's limit on %s is %d MiB", (_, env, mib) => {
+    expect(loadConfig(env).health.memoryLimitMib).toBe(mib);
+  });
+
+  test.each([
+    ["a terminal", true, {}, true],
+    ["a pipe", false, {}, false],
+    ["a terminal with NO_COLOR", true, { NO_COLOR: "1" }, false],
+    ["a terminal with NO_COLOR empty (unset)", true, { NO_COLOR: "" }, true],
+    ["a pipe with FORCE_COLOR", false, { FORCE_COLOR: "1" }, true],
+    ["a pipe with FORCE_COLOR=true", false, { FORCE_COLOR: "true" }, true],
+    ["a terminal with FORCE_COLOR=0", true, { FORCE_COLOR: "0" }, false],
+    ["a terminal with FORCE_COLOR=false", true, { FORCE_COLOR: "false" }, false],
+    ["a pipe with FORCE_COLOR and NO_COLOR", false, { FORCE_COLOR: "1", NO_COLOR: "1" }, true],
+  ] as const)("logs to %s are coloured: %p", (_, terminal, env, color) => {
+    expect(loadConfig(env, { terminal }).log.color).toBe(color);
   });
 
   test("empty values count as unset", () => {

@@ -24,7 +24,7 @@ const memory = outcome({
   status: "pass",
   observedValue: 84.1,
   observedUnit: "MiB",
-  message: "84.1 MB",
+  message: "84.1 MiB",
   component: { type: "system", measurement: "utilization" },
 });
 
@@ -85,7 +85,7 @@ describe("health report", () => {
     const { checks } = healthBody(report);
     expect(checks.database).toMatchObject({ status: "fail", latencyMs: 2, message: HIDDEN });
     expect(checks.cache).toMatchObject({ status: "warn", latencyMs: 250, message: HIDDEN });
-    expect(checks.memory?.message).toBe("84.1 MB");
+    expect(checks.memory?.message).toBe("84.1 MiB");
     const ietf = healthJsonBody(report);
     expect(ietf.checks["database:responseTime"]?.[0]?.output).toBe(HIDDEN);
     expect(JSON.stringify(ietf)).not.toContain("10.0.0.7");

@@ -41,6 +41,18 @@ describe("logger", () => {
     expect(lines[1]).toContain("\nError: boom\n    at ");
   });
 
+  test("pretty: colours the level name only when asked; json never", () => {
+    const plain = capture({ level: "info", format: "pretty" });
+    plain.logger.warn("w");
+    expect(plain.lines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} WARN {2}w$/);
+    const coloured = capture({ level: "info", format: "pretty", color: true });
+    coloured.logger.warn("w");
+    expect(coloured.lines[0]?.slice(13)).toBe("\x1b[33mWARN \x1b[0m w");
+    const json = capture({ level: "info", format: "json", color: true });
+    json.logger.warn("w");
+    expect(json.lines[0]).not.toContain("\x1b");
+  });
+
   test("credentials are masked in messages, fields, nested values and errors", () => {
     const { lines, logger } = capture({ level: "info", format: "json" });
     logger.info("connecting to postgres://app:hunter2@db:5432/app and redis://:s3cret@cache:6379", {

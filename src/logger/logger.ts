@@ -119,10 +119,13 @@ const isoNow = () => {
 };
 
 const COLORS: Record<string, string> = { debug: "\x1b[90m", info: "\x1b[36m", warn: "\x1b[33m", error: "\x1b[31m" };
+const RESET = "\x1b[0m";
 
 export interface LoggerOptions {
   level: Level;
   format: "json" | "pretty";
+  /** ANSI colours on the pretty level names, for a terminal (`config.log.color`); off by default. */
+  color?: boolean;
   /** Where lines go; defaults to console.log. Tests capture here. */
   write?: (line: string) => void;
   fields?: Fields;
@@ -134,7 +137,7 @@ const prettyValue = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(
 
 /** Creates a logger; every line, message and field alike, passes through the masker. */
 export const createLogger = (options: LoggerOptions): Logger => {
-  const { level, format, write = console.log, fields = {}, secrets } = options;
+  const { level, format, color = false, write = console.log, fields = {}, secrets } = options;
   const mask = secretMasker(secrets);
   const threshold = levels.indexOf(level);
   const emit = (lvl: Exclude<Level, "silent">, msg: string, extra: Fields = {}) => {
@@ -153,7 +156,8 @@ export const createLogger = (options: LoggerOptions): Logger => {
       .join(" ");
     const time = new Date().toISOString().slice(11, 23);
     const tail = typeof stack === "string" ? `\n${stack}` : "";
-    write(`${time} ${COLORS[lvl]}${lvl.toUpperCase().padEnd(5)}\x1b[0m ${mask(msg)}${pairs ? ` ${pairs}` : ""}${tail}`);
+    const name = lvl.toUpperCase().padEnd(5);
+    write(`${time} ${color ? `${COLORS[lvl]}${name}${RESET}` : name} ${mask(msg)}${pairs ? ` ${pairs}` : ""}${tail}`);
   };
   return {
     debug: (m, f) => emit("debug", m, f),

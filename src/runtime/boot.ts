@@ -71,17 +71,3 @@ export const bootService = async (
 };
 
 export type Service = Awaited<ReturnType<typeof bootService>>;
-
-/** The startup line: where it listens and which backends it chose, with how to get a token. */
-export const logStartup = ({ config, logger, db, cache }: Service, url: string) => {
-  logger.info(`berth ${config.version} listening on ${url}`, {
-    mode: config.mode,
-    database: db.kind === "pglite" ? `pglite (${config.database.pgliteDir})` : "postgres",
-    cache: cache.backend,
-    ops: config.opsPort ? `:${config.opsPort}` : "off",
-    sentry: config.sentry.dsn ? `on (${config.sentry.environment}, traces ${config.sentry.tracesSampleRate})` : "off",
-  });
-  if (!config.strict && config.auth.secret) {
-    logger.info("get a token: bun run src/index.ts token --sub alice");
-  }
-};

@@ -116,6 +116,22 @@ describe("the CLI as a process", () => {
     { timeout: 60_000 },
   );
 
+  test.each([
+    ["a usage error", ["deploy"], {}],
+    ["a configuration error", ["serve"], { PORT: "eighty" }],
+    ["a refused command", ["token", "--sub", "a"], { AUTH_JWKS_URL: "https://idp.example/jwks.json" }],
+    ["an unreachable database", ["migrate", "status"], { DATABASE_URL: "postgres://u@127.0.0.1:1/x" }],
+  ] as const)(
+    '%s: one casing, stderr starts with "error: " and says it once',
+    async (_, args, env) => {
+      const r = await runCliProcess([...args], env);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toStartWith("error: ");
+      expect(r.stderr.match(/error:/gi)).toHaveLength(1);
+    },
+    60_000,
+  );
+
   describe("token", () => {
     test(
       "prints only a signed JWT on stdout, with the development secret in development",
@@ -150,6 +166,28 @@ describe("the CLI as a process", () => {
         expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBe(900);
       },
       { timeout: 60_000 },
+    );
+
+    test.each([
+      ["1s", 1, true],
+      ["59s", 59, true],
+      ["60s", 60, false],
+      ["1h", 3600, false],
+    ] as const)(
+      "--ttl %s: the token alone on stdout; a note on stderr when the verifier's 60 s tolerance outlasts it",
+      async (ttl, seconds, noted) => {
+        const r = await runCliProcess(["token", "--sub", "alice", "--ttl", ttl]);
+        expect(r.code).toBe(0);
+        expect(r.stdout.trimEnd()).toMatch(JWT);
+        const claims = await verify(r.stdout.trimEnd(), DEV_JWT_SECRET);
+        expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBe(seconds);
+        expect(r.stderr).toBe(
+          noted
+            ? `note: the API accepts a token up to 60 s past its expiry (clock tolerance), so this one works for about ${seconds + 60} s, not ${ttl}\n`
+            : "",
+        );
+      },
+      60_000,
     );
 
     test.each(["staging", "production"])(

@@ -30,10 +30,11 @@ const signal = () => new AbortController().signal;
 for (const backend of databaseBackends()) {
   describe(`database checker on ${backend.name}`, () => {
     let db: Database;
+    // The first PGlite of a process initialises its template: seconds on a loaded machine.
     beforeAll(async () => {
       db = await backend.open();
-    });
-    afterAll(() => db.close());
+    }, 60_000);
+    afterAll(() => db?.close());
 
     test("passes with a SELECT 1 round trip and its latency; it is critical", async () => {
       const checker = databaseChecker(deps({ db }));
@@ -92,7 +93,7 @@ describe("memory checker", () => {
 
   test("reports RSS in MiB and passes under the limit", async () => {
     const result = await memoryChecker(deps({ readRssBytes: () => 84.14 * MiB })).check(signal());
-    expect(result).toEqual({ status: "pass", observedValue: 84.1, observedUnit: "MiB", message: "84.1 MB" });
+    expect(result).toEqual({ status: "pass", observedValue: 84.1, observedUnit: "MiB", message: "84.1 MiB" });
   });
 
   test("warns above HEALTH_MEMORY_LIMIT_MB, using this process's real RSS", async () => {
@@ -103,7 +104,7 @@ describe("memory checker", () => {
     const result = await checker.check(signal());
     expect(result.status).toBe("warn");
     expect(result.observedValue).toBeGreaterThan(1);
-    expect(result.message).toContain("above the 1 MB limit");
+    expect(result.message).toContain("above the 1 MiB limit");
   });
 
   test("passes without a value on runtimes that cannot measure RSS", async () => {

@@ -218,7 +218,7 @@ if (pgUrl && redisUrl) {
         expect(report).toMatchObject({ healthy: true, status: "warn" });
         expect(report.checks.memory).toMatchObject({ status: "warn", observedUnit: "MiB" });
         expect(Number(report.checks.memory?.observedValue)).toBeGreaterThan(1);
-        expect(String(report.checks.memory?.message)).toContain("above the 1 MB limit");
+        expect(String(report.checks.memory?.message)).toContain("above the 1 MiB limit");
       },
       SLOW,
     );

@@ -163,7 +163,7 @@ describe("ops app", () => {
     expect(allowed.headers.get("cache-control")).toBe("no-store");
     const report = await body(allowed);
     expect(report.checks.memory).toMatchObject({ status: "warn" });
-    expect(report.checks.memory?.message).toContain("above the 1 MB limit");
+    expect(report.checks.memory?.message).toContain("above the 1 MiB limit");
     expect((await ops.request("/nope", { headers: { Authorization: `Bearer ${OPS_TOKEN}` } })).status).toBe(404);
   });
 

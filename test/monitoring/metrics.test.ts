@@ -101,6 +101,9 @@ describe("Prometheus metrics on the ops server", () => {
     }
     expect(samples(text, "health_check_latency_seconds").get('{check="database"}')).toBeGreaterThan(0);
     expect(samples(text, "process_resident_memory_bytes").get("")).toBeGreaterThan(10 * 1024 * 1024);
+    const heapUsed = samples(text, "nodejs_heap_size_used_bytes").get("") ?? 0;
+    expect(heapUsed).toBeGreaterThan(0);
+    expect(heapUsed).toBeLessThanOrEqual(samples(text, "nodejs_heap_size_total_bytes").get("") ?? 0);
     expect(samples(text, "event_loop_lag_seconds").get('{stat="p99"}')).toBeGreaterThanOrEqual(0);
     expect(samples(text, "process_start_time_seconds").get("")).toBeLessThanOrEqual(Date.now() / 1000);
 

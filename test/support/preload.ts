@@ -1,5 +1,5 @@
 import { afterAll } from "bun:test";
-import { removeTempDirs } from "./temp";
+import { notRunSummary } from "./services";
 
 // Tests never read the developer's .env: every suite states the environment it runs in.
 for (const key of Object.keys(process.env)) {
@@ -7,5 +7,9 @@ for (const key of Object.keys(process.env)) {
 }
 process.env.LOG_LEVEL ??= "silent";
 
-// Once, after the whole run: `bun test` fires no process exit event for the temp dirs' own cleanup.
-afterAll(removeTempDirs);
+// A preload's afterAll runs once, after the last file's tests (once per file under --isolate or
+// --parallel): the run's last line before Bun's totals, on stderr with Bun's report.
+afterAll(() => {
+  const summary = notRunSummary();
+  if (summary) process.stderr.write(`${summary}\n`);
+});

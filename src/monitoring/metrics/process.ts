@@ -4,13 +4,17 @@ import type { MetricsRegistry } from "./registry";
 const NS_PER_SECOND = 1e9;
 
 /**
- * Process memory and event-loop lag, read at each scrape. Lag comes from `monitorEventLoopDelay`
- * (Bun and Node both provide it) and covers the time since the previous scrape. Runtime side:
- * the app never imports this.
+ * Process memory and event-loop lag, read at each scrape. Memory comes from `readMemory`, the
+ * runtime's `process.memoryUsage()` in Node's terms (heap used never above heap total); lag from
+ * `monitorEventLoopDelay` (Bun and Node both provide it), over the time since the previous
+ * scrape. Runtime side: the app never imports this.
  *
- * @example processMetrics(registry)
+ * @example processMetrics(registry, bunMemoryUsage)
  */
-export const processMetrics = (registry: MetricsRegistry) => {
+export const processMetrics = (
+  registry: MetricsRegistry,
+  readMemory: () => NodeJS.MemoryUsage = () => process.memoryUsage(),
+) => {
   // The names Prometheus' process collector and prom-client use, so stock dashboards and alerts read them.
   const resident = registry.gauge("process_resident_memory_bytes", "Resident memory size in bytes.");
   const heapUsed = registry.gauge("nodejs_heap_size_used_bytes", "JavaScript heap in use, in bytes.");
@@ -26,7 +30,7 @@ export const processMetrics = (registry: MetricsRegistry) => {
   delay.enable();
 
   registry.onCollect(() => {
-    const usage = process.memoryUsage();
+    const usage = readMemory();
     resident.set(undefined, usage.rss);
     heapUsed.set(undefined, usage.heapUsed);
     heapTotal.set(undefined, usage.heapTotal);

@@ -4,8 +4,10 @@ import type { Config } from "../../config";
 import type { Listener } from "../../lifecycle/shutdown";
 import { processMetrics } from "../../monitoring/metrics/process";
 import { createRegistry } from "../../monitoring/metrics/registry";
-import { bootService, logStartup } from "../boot";
+import { bootService } from "../boot";
 import { exitOnStopSignals } from "../signals";
+import { listenOrClose, logStartup } from "../startup";
+import { bunMemoryUsage } from "./memory";
 
 type Fetch = (request: Request, server: Server<undefined>) => Response | Promise<Response>;
 
@@ -32,25 +34,22 @@ export const serveWithBun = async (config: Config, { applyMigrations }: { applyM
   // Loaded only then: importing the SDK alone costs a few hundred ms of every cold start.
   const reporter = config.sentry.dsn ? (await import("./sentry")).createBunSentryReporter(config.sentry) : undefined;
   const metrics = createRegistry();
-  processMetrics(metrics);
+  processMetrics(metrics, bunMemoryUsage);
   const service = await bootService(config, {
     applyMigrations,
     redis: redisCache,
     readRssBytes: () => process.memoryUsage.rss(),
     monitoring: { reporter, metrics },
   });
-  const server = Bun.serve({ hostname: config.host, port: config.port, fetch: routable(service.app.fetch) });
+  const serve = (fetch: Fetch, port: number) => () =>
+    Bun.serve({ hostname: config.host, port, fetch: routable(fetch) });
+  const server = await listenOrClose(service, [], "PORT", serve(service.app.fetch, config.port));
   const listeners = [listener("api", server)];
-  if (config.opsPort !== 0) {
-    listeners.push(
-      listener("ops", Bun.serve({ hostname: config.host, port: config.opsPort, fetch: routable(service.ops.fetch) })),
-    );
-  }
-  logStartup(
-    service,
-    `http://${config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host}:${server.port}`,
-  );
-
+  const ops = config.opsPort
+    ? await listenOrClose(service, listeners, "OPS_PORT", serve(service.ops.fetch, config.opsPort))
+    : undefined;
+  if (ops) listeners.push(listener("ops", ops));
+  logStartup(service, { port: server.port ?? config.port, opsPort: ops && (ops.port ?? config.opsPort) });
   exitOnStopSignals(service, listeners);
   return server;
 };

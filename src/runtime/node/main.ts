@@ -19,7 +19,7 @@ const main = async (argv: string[]) => {
   if (command.name !== "serve" || command.role !== "monolith") {
     throw new UsageError(`${command.name === "serve" ? "--role maintenance" : command.name} runs under Bun, not Node`);
   }
-  const config = loadConfig(process.env, { mode: command.mode, version: pkg.version });
+  const config = loadConfig(process.env, { mode: command.mode, version: pkg.version, terminal: process.stdout.isTTY });
   await serveWithNode(config, { applyMigrations: command.applyMigrations });
 };
 

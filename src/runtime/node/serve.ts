@@ -1,8 +1,9 @@
 import { type Config, ConfigError } from "../../config";
 import { processMetrics } from "../../monitoring/metrics/process";
 import { createRegistry } from "../../monitoring/metrics/registry";
-import { bootService, logStartup } from "../boot";
+import { bootService } from "../boot";
 import { exitOnStopSignals } from "../signals";
+import { listenOrClose, logStartup } from "../startup";
 import { listenWithNode } from "./listener";
 
 /**
@@ -26,16 +27,14 @@ export const serveWithNode = async (config: Config, { applyMigrations }: { apply
     readRssBytes: () => process.memoryUsage.rss(),
     monitoring: { reporter, metrics },
   });
-  const api = await listenWithNode("api", service.app.fetch, { host: config.host, port: config.port });
+  const listen = (name: string, fetch: typeof service.app.fetch, port: number) => () =>
+    listenWithNode(name, fetch, { host: config.host, port });
+  const api = await listenOrClose(service, [], "PORT", listen("api", service.app.fetch, config.port));
   const listeners = [api.listener];
-  if (config.opsPort !== 0) {
-    listeners.push(
-      (await listenWithNode("ops", service.ops.fetch, { host: config.host, port: config.opsPort })).listener,
-    );
-  }
-  logStartup(
-    service,
-    `http://${config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host}:${api.port}`,
-  );
+  const ops = config.opsPort
+    ? await listenOrClose(service, listeners, "OPS_PORT", listen("ops", service.ops.fetch, config.opsPort))
+    : undefined;
+  if (ops) listeners.push(ops.listener);
+  logStartup(service, { port: api.port, opsPort: ops?.port });
   exitOnStopSignals(service, listeners);
 };
