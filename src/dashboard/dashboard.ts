@@ -30,15 +30,19 @@ export const createDashboard = (deps: {
   metrics: MetricsRegistry;
   serverErrors: ServerErrors;
   backends: Record<string, string>;
+  /** The runtime's memory reading (Bun's differs from `process.memoryUsage()`); that by default. */
+  readMemory?: () => NodeJS.MemoryUsage;
   shape?: HistoryShape;
   intervalMs?: number;
 }) => {
   const { config, db, health, metrics, shape = HISTORY, intervalMs = SAMPLE_INTERVAL_MS } = deps;
+  const readMemory = deps.readMemory ?? (() => process.memoryUsage());
   const history = createHistory(shape);
-  const sampler = createSampler({ history, metrics, health, intervalMs });
+  const sampler = createSampler({ history, metrics, health, readMemory, intervalMs });
   sampler.start();
   const data = createDashboardData({
     ...deps,
+    readMemory,
     history,
     intervalMs,
     migrations: () => db.run((orm) => readStatus(orm)),

@@ -12,6 +12,8 @@ export interface DashboardDeps {
   config: Config;
   health: Pick<HealthRunner, "run">;
   metrics: MetricsRegistry;
+  /** The runtime's memory reading, as `/metrics` reports it. */
+  readMemory: () => NodeJS.MemoryUsage;
   history: History;
   /** How often the sampler writes into `history`. */
   intervalMs: number;
@@ -58,7 +60,7 @@ export const createDashboardData = (deps: DashboardDeps) => {
   return async (since = 0) => {
     const [{ outcomes }, migrationState] = await Promise.all([deps.health.run(), migrationSummary()]);
     const traffic = readTraffic(deps.metrics);
-    const memory = process.memoryUsage();
+    const memory = deps.readMemory();
     return {
       service: {
         machine: hostname(),

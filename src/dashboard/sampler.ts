@@ -11,6 +11,8 @@ export interface SamplerOptions {
   history: History;
   metrics: MetricsRegistry;
   health: Pick<HealthRunner, "run">;
+  /** The runtime's memory reading, as `/metrics` reports it. */
+  readMemory: () => NodeJS.MemoryUsage;
   /** Time between samples; the history's capacity times this is how far back it reaches. */
   intervalMs: number;
   now?: () => number;
@@ -24,11 +26,11 @@ export interface SamplerOptions {
  * would shorten the window a scrape sees.
  *
  * @example
- * const sampler = createSampler({ history, metrics, health, intervalMs: 5000 });
+ * const sampler = createSampler({ history, metrics, health, readMemory, intervalMs: 5000 });
  * sampler.start();
  * lifecycle.onShutdown("stop dashboard sampler", () => sampler.stop());
  */
-export const createSampler = ({ history, metrics, health, intervalMs, now = Date.now }: SamplerOptions) => {
+export const createSampler = ({ history, metrics, health, readMemory, intervalMs, now = Date.now }: SamplerOptions) => {
   const delay = monitorEventLoopDelay({ resolution: 10 });
   let previous = { time: now(), traffic: readTraffic(metrics) };
   let timer: ReturnType<typeof setInterval> | undefined;
@@ -71,7 +73,7 @@ export const createSampler = ({ history, metrics, health, intervalMs, now = Date
         checkers.set(column, { status: STATUS_CODES[outcome.status], latencyMs: outcome.latencyMs ?? Number.NaN });
       }
     }
-    const memory = process.memoryUsage();
+    const memory = readMemory();
     history.push(time, {
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,

@@ -17,7 +17,7 @@ const MONITORING_FLUSH_MS = 2000;
 
 /**
  * Everything the Bun and Node adapters do before they listen, in the order docs/architecture.md
- * gives; `readRssBytes` and `monitoring` are what only the runtime can provide.
+ * gives; `readRssBytes`, `readMemory` and `monitoring` are what only the runtime can provide.
  */
 export const bootService = async (
   config: Config,
@@ -25,11 +25,14 @@ export const bootService = async (
     applyMigrations,
     redis,
     readRssBytes,
+    readMemory,
     monitoring = {},
   }: {
     applyMigrations: boolean;
     redis?: RedisFactory;
     readRssBytes?: () => number;
+    /** Memory as this runtime should report it; `process.memoryUsage()` when absent. */
+    readMemory?: () => NodeJS.MemoryUsage;
     monitoring?: Monitoring;
   },
 ) => {
@@ -53,7 +56,7 @@ export const bootService = async (
   const { reporter, metrics } = monitoring;
   if (metrics) healthMetrics(metrics, health);
   const backends = { database: db.kind, cache: cache.backend };
-  const dashboard = metrics && createDashboard({ config, db, health, metrics, serverErrors, backends });
+  const dashboard = metrics && createDashboard({ config, db, health, metrics, serverErrors, backends, readMemory });
   // Monitoring flushes while the cache and database are still up; the database closes last.
   if (dashboard) lifecycle.onShutdown("stop dashboard sampling", dashboard.stop);
   if (reporter) {

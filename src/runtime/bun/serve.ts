@@ -39,6 +39,7 @@ export const serveWithBun = async (config: Config, { applyMigrations }: { applyM
     applyMigrations,
     redis: redisCache,
     readRssBytes: () => process.memoryUsage.rss(),
+    readMemory: bunMemoryUsage,
     monitoring: { reporter, metrics },
   });
   const serve = (fetch: Fetch, port: number) => () =>
