@@ -1,4 +1,4 @@
-// `bun run bench [-- --quick | --smoke] [--only notes,verifier,...]`: measures berth against the
+// `bun run bench [-- --quick | --smoke] [--only notes,verifier,fresh-token,...]`: measures berth against the
 // stacks its users would pick instead and against its own floors, as ratios in one run; prints
 // one table and writes bench/results/latest.json (and a dated copy). `bun bench/results-page.ts`
 // turns latest.json into bench/RESULTS.md.
@@ -7,13 +7,14 @@ import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { type Row, renderTable } from "./report";
 import { pagination, sustained } from "./scenarios/load";
+import { NOTE_COMPARISONS, type NoteComparison, noteRead } from "./scenarios/note-read";
 import { healthLoad, memory, startup } from "./scenarios/process";
-import { livez, noteRead } from "./scenarios/throughput";
+import { livez } from "./scenarios/throughput";
 import { verifier } from "./scenarios/verifier";
 import { SETTINGS } from "./settings";
 import { type BenchDatabase, createBenchDatabase } from "./setup";
 import { ROOT } from "./spawn";
-import { hasWrk } from "./wrk";
+import { hasWrk, pinTo } from "./wrk";
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
@@ -29,9 +30,13 @@ if (!hasWrk()) {
   process.exit(2);
 }
 
+const only = values.only ? new Set(values.only.toLowerCase().split(",")) : undefined;
+// `--only` takes a group or one of the note read's comparisons (`fresh-token`, `sentry`, ...).
+const comparisons = NOTE_COMPARISONS.filter((c) => !only || only.has("notes") || only.has(c));
+
 // Each group of rows by the name `--only` selects it with.
 const scenarios: Record<string, (db: BenchDatabase) => Promise<Row | Row[]>> = {
-  notes: (db) => noteRead(settings, db),
+  notes: (db) => noteRead(settings, db, comparisons as NoteComparison[]),
   verifier: () => verifier(settings),
   livez: (db) => livez(settings, db),
   health: (db) => healthLoad(settings, db),
@@ -40,12 +45,17 @@ const scenarios: Record<string, (db: BenchDatabase) => Promise<Row | Row[]>> = {
   sustained: (db) => sustained(settings, db),
   pagination: (db) => pagination(settings, db),
 };
-const only = values.only ? new Set(values.only.toLowerCase().split(",")) : undefined;
-const unknown = [...(only ?? [])].filter((name) => !(name in scenarios));
+const unknown = [...(only ?? [])].filter(
+  (name) => !(name in scenarios) && !comparisons.includes(name as NoteComparison),
+);
 if (unknown.length) {
-  console.error(`bench: unknown --only ${unknown.join(",")}; one of ${Object.keys(scenarios).join(", ")}`);
+  const known = [...Object.keys(scenarios), ...NOTE_COMPARISONS];
+  console.error(`bench: unknown --only ${unknown.join(",")}; one of ${known.join(", ")}`);
   process.exit(2);
 }
+// The bench itself, and the Sentry ingest it runs, stay off the servers' core 0 (children that
+// must run there are pinned on their own).
+if (pinTo(1).length) Bun.spawnSync(["taskset", "-a", "-p", "-c", "1", String(process.pid)], { stdout: "ignore" });
 
 const started = Date.now();
 const loadBefore = loadavg()[0] ?? 0;
@@ -54,7 +64,7 @@ const rows: Row[] = [];
 const failures: string[] = [];
 try {
   for (const [name, run] of Object.entries(scenarios)) {
-    if (only && !only.has(name)) continue;
+    if (name === "notes" ? comparisons.length === 0 : only && !only.has(name)) continue;
     const t0 = Date.now();
     try {
       rows.push(...[await run(db)].flat());

@@ -4,6 +4,8 @@ export interface Stack {
   rps: number;
   /** Server CPU time (user + system) per request, in µs. */
   cpuUs: number;
+  /** The server's CPU seconds per second of load: how much of core 0 it got. */
+  coreShare?: number;
 }
 
 export interface Row {

@@ -36,12 +36,19 @@ ${table(["scenario", "value", "baseline", "ratio", "budget", "verdict"], results
 ${results.failures.length ? `\nScenarios that could not run: ${results.failures.join("; ")}\n` : ""}
 ## The note read in every stack
 
-\`GET /v1/notes/:id\`, medians over the rounds: requests per second, and the server's CPU time per
-request (user + system, read from /proc), which moves far less than req/s on a shared machine.
+\`GET /v1/notes/:id\`, medians over the rounds: requests per second, the server's CPU time per
+request (user + system, read from /proc), which moves far less than req/s on a shared machine, and
+the share of core 0 the server got (its CPU seconds per second of load): stacks with equal shares
+were measured on equal terms.
 
 ${table(
-  ["stack", "CPU µs/request", "req/s"],
-  stacks.map((st) => [st.name, st.cpuUs.toFixed(0), Math.round(st.rps).toLocaleString("en-US")]),
+  ["stack", "CPU µs/request", "req/s", "share of core 0"],
+  stacks.map((st) => [
+    st.name,
+    st.cpuUs.toFixed(0),
+    Math.round(st.rps).toLocaleString("en-US"),
+    st.coreShare === undefined ? "-" : st.coreShare.toFixed(2),
+  ]),
 )}
 
 ## Notes per row

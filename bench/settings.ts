@@ -52,7 +52,8 @@ export const SETTINGS: Record<Settings["name"], Settings> = {
     name: "smoke",
     rounds: 1,
     seconds: 1,
-    warmupSeconds: 0,
+    // One warm-up run, so a stack whose first requests open its pool under load still answers.
+    warmupSeconds: 1,
     connections: 8,
     memoryRequests: 2_000,
     paginationRows: 2_000,

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { freePort } from "../test/support/ports";
-import { pinTo } from "./wrk";
+import { ownSession, pinTo } from "./wrk";
 
 export const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -36,8 +36,8 @@ export const cpuSecondsOf = (pid: number) => {
 };
 
 /**
- * Starts a server pinned to core 0 on a free port and waits until `readyPath` answers 200;
- * resolves with the time that took. Killed on stop, or when the bench exits.
+ * Starts a server pinned to core 0, in a session of its own, on a free port and waits until
+ * `readyPath` answers 200; resolves with the time that took. Killed on stop, or when the bench exits.
  */
 export const spawnServer = async (
   command: string[],
@@ -46,7 +46,7 @@ export const spawnServer = async (
 ): Promise<Server & { startMs: number }> => {
   const port = await freePort();
   const started = performance.now();
-  const proc = Bun.spawn([...pinTo(0), ...command], {
+  const proc = Bun.spawn([...ownSession(), ...pinTo(0), ...command], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? "",
@@ -59,6 +59,13 @@ export const spawnServer = async (
     stderr: "pipe",
     stdin: "ignore",
   });
+  // Drained as it is written, keeping the tail for an error: a full pipe would stall a server
+  // that writes to stderr under load.
+  let stderr = "";
+  void (async () => {
+    const decoder = new TextDecoder();
+    for await (const chunk of proc.stderr) stderr = (stderr + decoder.decode(chunk)).slice(-8192);
+  })();
   const stop = async () => {
     if (proc.exitCode === null) {
       proc.kill("SIGTERM");
@@ -72,7 +79,8 @@ export const spawnServer = async (
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (proc.exitCode !== null) {
-      throw new Error(`${command.join(" ")} exited ${proc.exitCode}: ${await new Response(proc.stderr).text()}`);
+      await Bun.sleep(50); // the last of its stderr
+      throw new Error(`${command.join(" ")} exited ${proc.exitCode}: ${stderr}`);
     }
     try {
       if ((await fetch(url + readyPath, { signal: AbortSignal.timeout(1000) })).status === 200) break;

@@ -22,6 +22,15 @@ const hasTaskset = () => Bun.which("taskset") !== null;
 export const pinTo = (core: number): string[] =>
   hasTaskset() && navigator.hardwareConcurrency >= 2 ? ["taskset", "-c", String(core)] : [];
 
+/**
+ * The command prefix that starts a process in a session of its own, when setsid exists. Linux
+ * shares a CPU fairly between sessions first (autogroup) and spreads a session's share over the
+ * cores it is busy on, so a server in the bench's session, with wrk busy on core 1, got less of
+ * core 0 the faster it answered: berth measured at 0.3–0.5 of the core while the Fastify peer
+ * got 0.7–0.9. A session of its own gives every stack core 0 on the same terms.
+ */
+export const ownSession = (): string[] => (Bun.which("setsid") ? ["setsid"] : []);
+
 const parseLatency = (text: string, label: string) => {
   const match = new RegExp(`^\\s*${label}%\\s+([\\d.]+)(us|ms|s)`, "m").exec(text);
   if (!match) return Number.NaN;

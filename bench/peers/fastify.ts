@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { type BenchDatabase, serviceEnv } from "../setup";
 import { ROOT, spawnServer } from "../spawn";
 
@@ -11,7 +11,7 @@ const NODE = process.env.BENCH_NODE ?? Bun.which("node") ?? "/usr/bin/node";
  */
 export const installFastifyPeer = () => {
   const installed = `${DIR}/node_modules/.package-lock.json`;
-  if (existsSync(installed) && readFileSync(installed, "utf8").includes('"fastify"')) return;
+  if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(`${DIR}/package-lock.json`).mtimeMs) return;
   const npm = Bun.which("npm");
   if (!npm) throw new Error("the Fastify peer needs npm (and node 20+) on PATH");
   const run = Bun.spawnSync([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], {
@@ -23,13 +23,18 @@ export const installFastifyPeer = () => {
   if (run.exitCode !== 0) throw new Error(`npm ci in ${DIR} failed: ${run.stderr.toString()}`);
 };
 
-/** Starts the Fastify peer under Node, pinned like berth, with berth's secret, database and limits. */
-export const startFastifyPeer = (db: BenchDatabase) => {
+/**
+ * Starts the Fastify peer under Node, pinned like berth, with berth's secret, database and limits;
+ * with `sentry`, reporting to that DSN through @sentry/node.
+ */
+export const startFastifyPeer = (db: BenchDatabase, sentry?: { dsn: string; tracesSampleRate: number }) => {
   installFastifyPeer();
   const { AUTH_JWT_SECRET, DATABASE_URL, RATE_LIMIT_PER_MINUTE } = serviceEnv(db);
+  const env = { AUTH_JWT_SECRET, DATABASE_URL, RATE_LIMIT_PER_MINUTE, POOL_MAX: "10", NODE_ENV: "production" };
+  if (!sentry) return spawnServer([NODE, `${DIR}/server.js`], env, { readyPath: "/readyz" });
   return spawnServer(
-    [NODE, `${DIR}/server.js`],
-    { AUTH_JWT_SECRET, DATABASE_URL, RATE_LIMIT_PER_MINUTE, POOL_MAX: "10", NODE_ENV: "production" },
+    [NODE, "--import", `${DIR}/instrument.js`, `${DIR}/server.js`],
+    { ...env, SENTRY_DSN: sentry.dsn, SENTRY_TRACES_SAMPLE_RATE: String(sentry.tracesSampleRate) },
     { readyPath: "/readyz" },
   );
 };

@@ -1,3 +1,4 @@
+import type { Stack } from "../report";
 import { median, type Settings } from "../settings";
 import { cpuSecondsOf } from "../spawn";
 import { type TokenPool, wrk } from "../wrk";
@@ -21,6 +22,8 @@ export interface Round {
    * single ratio.
    */
   cpuUs: number;
+  /** The server's CPU seconds per second of the run: 1 when it had core 0 to itself and used it all. */
+  coreShare: number;
 }
 
 /** Each target's rounds, in round order. */
@@ -35,12 +38,18 @@ export const alternate = async (s: Settings, targets: Target[]): Promise<Samples
   const sent = new Map<string, number>();
   const run = async (t: Target, seconds: number): Promise<Round> => {
     const cpuBefore = cpuSecondsOf(t.pid);
+    const started = performance.now();
     const offset = sent.get(t.label) ?? 0;
     const tokens = t.tokens && { ...t.tokens, offset: offset % t.tokens.size };
     const r = await wrk(t.url, { seconds, connections: s.connections, headers: t.headers, tokens });
     sent.set(t.label, offset + r.requests);
     if (r.non2xx || r.errors) throw new Error(`${t.label}: ${r.non2xx} non-2xx and ${r.errors} socket errors`);
-    return { rps: r.rps, cpuUs: ((cpuSecondsOf(t.pid) - cpuBefore) * 1e6) / Math.max(1, r.requests) };
+    const cpu = cpuSecondsOf(t.pid) - cpuBefore;
+    return {
+      rps: r.rps,
+      cpuUs: (cpu * 1e6) / Math.max(1, r.requests),
+      coreShare: cpu / ((performance.now() - started) / 1000),
+    };
   };
   if (s.warmupSeconds) for (const t of targets) await run(t, s.warmupSeconds);
   for (let round = 0; round < s.rounds; round++) {
@@ -77,14 +86,31 @@ export const medianOf = (samples: Samples, label: string) => {
   return rps.length ? median(rps) : Number.NaN;
 };
 
-/** The median CPU µs per request of one label. */
-export const cpuOf = (samples: Samples, label: string) => {
-  const cpu = (samples.get(label) ?? []).map((r) => r.cpuUs);
-  return cpu.length ? median(cpu) : Number.NaN;
+const medianField = (samples: Samples, label: string, field: "cpuUs" | "coreShare") => {
+  const values = (samples.get(label) ?? []).map((r) => r[field]);
+  return values.length ? median(values) : Number.NaN;
 };
 
-/** "label 12.3 µs" for each label: the notes' account of what a request costs the server. */
-export const cpuNote = (samples: Samples, labels: Record<string, string>) =>
-  `server CPU per request: ${Object.entries(labels)
-    .map(([label, name]) => `${name} ${cpuOf(samples, label).toFixed(1)} µs`)
-    .join(", ")}`;
+/** The median CPU µs per request of one label. */
+export const cpuOf = (samples: Samples, label: string) => medianField(samples, label, "cpuUs");
+
+/** The median share of core 0 one label's server used while it was measured. */
+export const coreShareOf = (samples: Samples, label: string) => medianField(samples, label, "coreShare");
+
+/** Each label's median figures, under its name in the results. */
+export const stacksOf = (samples: Samples, names: Record<string, string>): Stack[] =>
+  Object.entries(names).map(([label, name]) => ({
+    name,
+    rps: medianOf(samples, label),
+    cpuUs: cpuOf(samples, label),
+    coreShare: coreShareOf(samples, label),
+  }));
+/**
+ * What each server cost per request and how much of core 0 it got: with equal shares the req/s
+ * ratio compares the stacks, not the machine's other load.
+ */
+export const serverNote = (stacks: Stack[], names = stacks.map((s) => s.name)) =>
+  `server CPU per request, share of core 0: ${stacks
+    .filter((s) => names.includes(s.name))
+    .map((s) => `${s.name} ${s.cpuUs.toFixed(1)} µs, ${(s.coreShare ?? Number.NaN).toFixed(2)}`)
+    .join("; ")}`;

@@ -102,6 +102,9 @@ export const createSentryReporter = (
       parentSampled === false || UNTRACED_ROUTES.has(String(attributes["http.route"])) ? 0 : settings.tracesSampleRate,
     // Continue only traces started under the same Sentry organisation.
     strictTraceContinuation: true,
+    // Rewriting modules as they load to emit diagnostics channels feeds only integrations berth
+    // leaves out, and on Node it puts a loader hook on every later import.
+    enableRuntimeChannelInjection: false,
     // Network errors are the network's fault, not the code's: the request log and
     // http_server_errors_total{kind="network"} record them instead.
     beforeSend: (event, hint) => (networkErrorCode(hint.originalException) ? null : scrubEvent(event)),
@@ -123,6 +126,8 @@ export const createSentryReporter = (
   // context's number, so deciding here first gives the same answer while sparing the unsampled
   // requests a span, which costs more than the rest of the scope together.
   const traceRequest = (info: RequestInfo, handle: () => Promise<number>) => {
+    // At traces 0 nothing can be sampled (tracesSampler answers 0 for every span).
+    if (settings.tracesSampleRate === 0) return handle();
     const scope = Sentry.getCurrentScope();
     const context = scope.getPropagationContext();
     if (!info.traced || !(context.sampleRand < settings.tracesSampleRate)) {
@@ -153,13 +158,9 @@ export const createSentryReporter = (
           if (requestId) event.tags = { ...event.tags, request_id: requestId };
           return event;
         });
+        // withIsolationScope forked the current scope too, with a trace of the request's own.
         const { sentryTrace, baggage } = info;
         if (sentryTrace) return Sentry.continueTrace({ sentryTrace, baggage }, () => traceRequest(info, handle));
-        // withIsolationScope forked the current scope too, so this trace is the request's own.
-        Sentry.getCurrentScope().setPropagationContext({
-          traceId: crypto.randomUUID().replaceAll("-", ""),
-          sampleRand: Math.random(),
-        });
         return traceRequest(info, handle);
       }),
     setUser: (id) => {

@@ -34,6 +34,14 @@ describe("bench harness", () => {
     expect(await proc.exited).not.toBe(0);
   });
 
+  test("rejects an unknown --only name and lists the groups and comparisons it takes", async () => {
+    const proc = runBench(["--smoke", "--only", "fresh-token,nonsense"]);
+    const stderr = await new Response(proc.stderr).text();
+    expect(await proc.exited).toBe(2);
+    expect(stderr).toContain("unknown --only nonsense");
+    expect(stderr).toContain("fresh-token");
+  });
+
   if (databaseUrl && wrkInstalled) {
     test(
       "a smoke pass measures every row, checks the peer, and writes results a page is generated from",
@@ -54,19 +62,22 @@ describe("bench harness", () => {
           "note read, one token: berth vs the Fastify peer",
           "note read, Sentry at traces 0.1 vs Sentry off",
           "note read, Sentry at traces 0 vs Sentry off",
+          "note read, one token: Fastify + @sentry/node at traces 0.1 vs the Fastify peer",
           "GET /livez: berth vs bare Bun.serve",
         ])
           expect(scenarios).toContain(name);
         expect(scenarios.some((s) => s.startsWith("HS256 verification, uncached"))).toBe(true);
-        expect(results.rows.length).toBe(16);
+        expect(results.rows.length).toBe(17);
         for (const row of results.rows) {
           expect(Number.isFinite(row.value) && row.value >= 0).toBe(true);
           expect(stdout).toContain(row.scenario);
         }
-        // The note read's stacks carry req/s and the server's CPU time per request, read from /proc.
-        const stacks = results.rows.find((r) => r.stacks?.length === 8)?.stacks ?? [];
+        // The note read's stacks carry req/s, the server's CPU time per request and its share of
+        // core 0, read from /proc.
+        const stacks = results.rows.find((r) => r.stacks?.length === 9)?.stacks ?? [];
         expect(stacks.map((st) => st.name)).toContain("Fastify peer on Node, a fresh token per request");
-        for (const stack of stacks) expect(stack.cpuUs > 0 && stack.rps > 0).toBe(true);
+        expect(stacks.map((st) => st.name)).toContain("Fastify + @sentry/node, traces 0.1");
+        for (const stack of stacks) expect(stack.cpuUs > 0 && stack.rps > 0 && (stack.coreShare ?? 0) > 0).toBe(true);
         // The results page is generated from that JSON.
         const page = `${tempDir("berth-results-")}/RESULTS.md`;
         const generate = Bun.spawnSync([process.execPath, `${ROOT}/bench/results-page.ts`, file as string, page]);

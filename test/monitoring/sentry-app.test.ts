@@ -116,6 +116,9 @@ describe("Sentry through app.request", () => {
     expect(new Set(spans.map((s) => s.name))).toEqual(new Set(["GET /debug-sentry"]));
     expect(spans.every((s) => s.status === "error")).toBe(true);
     expect(new Set(spans.map((s) => s.attributes["user.id"]?.value))).toEqual(new Set(users));
+    // Each request is a trace of its own, and its event says which.
+    expect(new Set(spans.map((s) => s.trace_id)).size).toBe(50);
+    expect(new Set(events.map((e) => e.contexts?.trace?.trace_id)).size).toBe(50);
   }, 30_000);
 
   test("an anonymous failure carries no user, even right after authenticated ones", async () => {
@@ -288,5 +291,19 @@ describe("Sentry through app.request, traces sampled out (SENTRY_TRACES_SAMPLE_R
     expect(event?.transaction).toBe("GET /test/monitored/:outcome");
     expect(event?.tags?.request_id).toBe(failed.headers.get("x-request-id") ?? "");
     expect(ingest.spans()).toEqual([]);
+  }, 30_000);
+
+  test("each request is still a trace of its own, which its event names", async () => {
+    const { app, ingest, reporter } = fixture;
+    ingest.clear();
+    const failures = await Promise.all(
+      ["grace", "heidi", "ivan"].map(async (sub) => app.request("/debug-sentry", { headers: await authHeaders(sub) })),
+    );
+    expect(failures.map((r) => r.status)).toEqual([500, 500, 500]);
+    await reporter.flush(5000);
+    await ingest.waitFor(() => ingest.events().length === 3);
+    const traces = ingest.events().map((e) => e.contexts?.trace?.trace_id);
+    expect(traces.every((id) => typeof id === "string" && /^[0-9a-f]{32}$/.test(id))).toBe(true);
+    expect(new Set(traces).size).toBe(3);
   }, 30_000);
 });

@@ -3,6 +3,8 @@
 // @fastify/rate-limit counter, a request id kept or generated, one pino line per request, a
 // prom-client histogram, a validated uuid, an owner-scoped read by a named prepared statement
 // over a pg pool of 10, ETag and 304, and RFC 9457 problems with berth's bodies for 401 and 404.
+// With SENTRY_DSN set (and instrument.js imported first), Sentry reports errors through Fastify's
+// error handler and tags each request's scope with the user, as berth does.
 import { randomUUID } from "node:crypto";
 import helmet from "@fastify/helmet";
 import jwt from "@fastify/jwt";
@@ -12,6 +14,7 @@ import pg from "pg";
 import client from "prom-client";
 
 const env = process.env;
+const Sentry = env.SENTRY_DSN ? await import("@sentry/node") : undefined;
 const REQUEST_ID = /^[\w\-.:]{1,128}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -38,6 +41,7 @@ const problem = (reply, status, title, detail, headers = {}) =>
     .type("application/problem+json")
     .send({ type: "about:blank", title, status, detail, requestId: reply.request.id });
 
+if (Sentry) Sentry.setupFastifyErrorHandler(app);
 await app.register(helmet, {
   contentSecurityPolicy: false,
   strictTransportSecurity: { maxAge: 15552000, includeSubDomains: true },
@@ -51,6 +55,7 @@ app.addHook("onRequest", async (request, reply) => {
   if (request.headers.authorization === undefined) return;
   try {
     await request.jwtVerify();
+    Sentry?.setUser({ id: request.user.sub });
   } catch (error) {
     request.authFailure = error;
   }
@@ -69,7 +74,8 @@ app.addHook("onResponse", async (request, reply) => {
   request.log.info({ method: request.method, route, status, durationMs: reply.elapsedTime, userId: request.user?.sub });
 });
 
-app.get("/readyz", async () => ({ status: "pass" }));
+// Probes are not rate limited, as in berth.
+app.get("/readyz", { config: { rateLimit: false } }, async () => ({ status: "pass" }));
 app.get("/v1/notes/:id", async (request, reply) => {
   if (!request.user?.sub) {
     const failure = request.authFailure;
