@@ -3,7 +3,7 @@ import { memoryCache } from "../../src/cache/memory";
 import { createPostgresDatabase } from "../../src/db/postgres";
 import type { Database } from "../../src/db/types";
 import { createLifecycle } from "../../src/lifecycle/state";
-import { freshPglite } from "../support/db";
+import { freshPglite } from "../fixtures/databases";
 import { freePort } from "../support/ports";
 import { authHeaders, buildTestApp } from "./app";
 

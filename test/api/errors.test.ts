@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import { createPostgresDatabase } from "../../src/db/postgres";
 import type { Database } from "../../src/db/types";
-import { databaseBackends } from "../support/db";
+import { databaseBackends } from "../fixtures/databases";
 import { freePort } from "../support/ports";
 import { apiClient } from "./app";
 import { buildProductionApp, leaksIn, productionToken } from "./production-app";

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { SignJWT, UnsecuredJWT } from "jose";
 import type { Database } from "../../src/db/types";
 import { encodeCursor } from "../../src/routes/notes/cursor";
-import { databaseBackends } from "../support/db";
+import { databaseBackends } from "../fixtures/databases";
 import { apiClient } from "./app";
 import { buildProductionApp, leaksIn, PRODUCTION_SECRET, productionToken } from "./production-app";
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createOpsApp } from "../../src/app/ops";
 import type { Database } from "../../src/db/types";
 import { createLogger } from "../../src/logger";
-import { freshPglite } from "../support/db";
+import { freshPglite } from "../fixtures/databases";
 import { apiClient, authHeaders, buildTestApp, tokenFor } from "./app";
 
 const OPS_TOKEN = "ops-token-for-the-http-semantics-suite-0123";

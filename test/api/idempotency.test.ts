@@ -4,7 +4,7 @@ import { idempotencyKeys, notes } from "../../src/db/schema";
 import type { Database } from "../../src/db/types";
 import { requestFingerprint } from "../../src/idempotency";
 import { createIdempotencyStore } from "../../src/idempotency/store";
-import { databaseBackends } from "../support/db";
+import { databaseBackends } from "../fixtures/databases";
 import { apiClient, authHeaders, bearer, buildTestApp } from "./app";
 
 interface Note {

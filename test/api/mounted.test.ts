@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import type { Database } from "../../src/db/types";
 import { createLogger } from "../../src/logger";
 import { createRegistry } from "../../src/monitoring/metrics/registry";
-import { freshPglite } from "../support/db";
+import { freshPglite } from "../fixtures/databases";
 import { apiClient, bearer, buildTestApp } from "./app";
 
 // A service built on berth mounts its app inside its own: every route, probes included, must be

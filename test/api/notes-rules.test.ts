@@ -6,7 +6,7 @@ import { redisCache } from "../../src/cache/redis";
 import type { Cache } from "../../src/cache/types";
 import { notes } from "../../src/db/schema";
 import type { Database } from "../../src/db/types";
-import { databaseBackends } from "../support/db";
+import { databaseBackends } from "../fixtures/databases";
 import { serviceUrl } from "../support/services";
 import { apiClient, authHeaders, bearer, buildTestApp, expectStatus } from "./app";
 

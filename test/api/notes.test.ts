@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Database } from "../../src/db/types";
-import { databaseBackends } from "../support/db";
+import { databaseBackends } from "../fixtures/databases";
 import { apiClient, bearer, buildTestApp, expectStatus } from "./app";
 
 for (const backend of databaseBackends()) {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { Database } from "../../src/db/types";
-import { freshPglite } from "../support/db";
+import { freshPglite } from "../fixtures/databases";
 import { ROOT, runProcess } from "../support/process";
 import { tempDir } from "../support/temp";
 import { buildTestApp } from "./app";

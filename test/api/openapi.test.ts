@@ -3,7 +3,7 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import Ajv2020 from "ajv/dist/2020";
 import fc from "fast-check";
 import type { Database } from "../../src/db/types";
-import { databaseBackends } from "../support/db";
+import { databaseBackends } from "../fixtures/databases";
 import { apiClient, authHeaders, bearer, buildTestApp } from "./app";
 
 type Doc = {

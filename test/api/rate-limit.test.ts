@@ -5,7 +5,7 @@ import { redisCache } from "../../src/cache/redis";
 import type { Cache } from "../../src/cache/types";
 import type { Database } from "../../src/db/types";
 import { createLogger } from "../../src/logger";
-import { freshPglite } from "../support/db";
+import { freshPglite } from "../fixtures/databases";
 import { freePort } from "../support/ports";
 import { apiClient, authHeaders, bearer, buildTestApp } from "./app";
 

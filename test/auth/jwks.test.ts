@@ -3,7 +3,7 @@ import { exportJWK, exportSPKI, generateKeyPair, type JWK, SignJWT } from "jose"
 import { createTokenVerifier, UnauthorizedError } from "../../src/auth/verifier";
 import type { Database } from "../../src/db/types";
 import { buildTestApp } from "../api/app";
-import { freshPglite } from "../support/db";
+import { freshPglite } from "../fixtures/databases";
 
 /** A JWKS endpoint on 127.0.0.1 whose key set a test can change, counting the fetches. */
 const jwksServer = () => {

@@ -7,7 +7,7 @@ import {
   type SharedDatabase,
   shippedMigrations,
   tableExists,
-} from "../support/migrations";
+} from "../fixtures/migrations";
 import { freePort, runCliProcess, startService } from "../support/process";
 
 // Each drift case prepared by hand on a database migrated with this build's drizzle/, then seen

@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { createPgliteDatabase } from "../../src/db/pglite";
 import { DataDirInUseError, LOCK_FILE, lockDataDir } from "../../src/db/pglite-lock";
 import { authHeaders } from "../api/app";
-import { freshPglite, tempDir } from "../support/db";
-import { runDrizzleKit } from "../support/migrations";
+import { freshPglite } from "../fixtures/databases";
+import { runDrizzleKit } from "../fixtures/migrations";
+import { tempDir } from "../support/db";
 import { runCliProcess, startService } from "../support/process";
 
 // PGlite is one process's database: a second process on the same directory must fail at once with

@@ -1,7 +1,7 @@
 import { expect } from "bun:test";
 import type { Sql } from "postgres";
+import { migrationsFolder } from "../fixtures/migrations";
 import { eventually, userHeaders } from "../health/service";
-import { migrationsFolder } from "../support/migrations";
 import type { PlatformProxy } from "./haproxy";
 import { type Figures, startTraffic } from "./traffic";
 

@@ -9,7 +9,7 @@ import { cacheChecker } from "../../src/health/checkers/cache";
 import { databaseChecker } from "../../src/health/checkers/database";
 import { memoryChecker } from "../../src/health/checkers/memory";
 import type { HealthDeps } from "../../src/health/types";
-import { databaseBackends, freshPglite } from "../support/db";
+import { databaseBackends, freshPglite } from "../fixtures/databases";
 import { serviceUrl } from "../support/services";
 
 const PRODUCTION = {

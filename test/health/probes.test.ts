@@ -4,7 +4,7 @@ import type { Database } from "../../src/db/types";
 import { createLifecycle } from "../../src/lifecycle/state";
 import { createLogger } from "../../src/logger";
 import { buildTestApp } from "../api/app";
-import { databaseBackends, freshPglite } from "../support/db";
+import { databaseBackends, freshPglite } from "../fixtures/databases";
 
 const OPS_TOKEN = "ops-token-for-tests-0123456789abcdef";
 const PRODUCTION = {

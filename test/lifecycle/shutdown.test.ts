@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { connect } from "node:net";
-import { call } from "../health/service";
 import {
   type DrainRig,
   drainUnderLoad,
@@ -8,7 +7,8 @@ import {
   expectSecondSignalExits,
   SHUTDOWN_STEPS,
   startDrainRig,
-} from "../support/drain";
+} from "../fixtures/drain";
+import { call } from "../health/service";
 import { serviceUrl } from "../support/services";
 
 // Graceful shutdown of the real service process, with real Postgres behind a proxy

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
-import { ledgerRows, migrationBackends, runDrizzleKit, shippedMigrations } from "../support/migrations";
+import { ledgerRows, migrationBackends, runDrizzleKit, shippedMigrations } from "../fixtures/migrations";
 import { runCliProcess } from "../support/process";
 
 // `bunx drizzle-kit migrate` (the release step) and berth's own `migrate` keep one ledger,

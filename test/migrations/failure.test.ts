@@ -3,7 +3,13 @@ import { sql } from "drizzle-orm";
 import { rowsOf } from "../../src/db/database";
 import { applyMigrations } from "../../src/db/migrations/apply";
 import { MigrationFailedError } from "../../src/db/migrations/errors";
-import { ledgerRows, migrationBackends, migrationsFolder, shippedMigrations, tableExists } from "../support/migrations";
+import {
+  ledgerRows,
+  migrationBackends,
+  migrationsFolder,
+  shippedMigrations,
+  tableExists,
+} from "../fixtures/migrations";
 import { runCliProcess } from "../support/process";
 
 const failing = () =>

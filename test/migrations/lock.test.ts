@@ -5,7 +5,7 @@ import { applyMigrations } from "../../src/db/migrations/apply";
 import { MigrationFailedError } from "../../src/db/migrations/errors";
 import { MIGRATION_LOCK_KEY, MigrationLockTimeoutError } from "../../src/db/migrations/lock";
 import type { Orm } from "../../src/db/types";
-import { ledgerRows, migrationBackends, migrationsFolder, type SharedDatabase } from "../support/migrations";
+import { ledgerRows, migrationBackends, migrationsFolder, type SharedDatabase } from "../fixtures/migrations";
 import { runCliProcess } from "../support/process";
 
 // The advisory lock is a Postgres session lock between processes; PGlite has one session in one

@@ -12,7 +12,13 @@ import { prepareSchema, SchemaNotReadyError } from "../../src/db/migrations/star
 import { statusExitCode } from "../../src/db/migrations/status";
 import type { Database, Orm } from "../../src/db/types";
 import { createLogger } from "../../src/logger";
-import { ledgerRows, migrationBackends, migrationsFolder, shippedMigrations, tableExists } from "../support/migrations";
+import {
+  ledgerRows,
+  migrationBackends,
+  migrationsFolder,
+  shippedMigrations,
+  tableExists,
+} from "../fixtures/migrations";
 
 const shipped = shippedMigrations();
 const newestShipped = Math.max(...shipped.map((m) => m.when));

@@ -8,7 +8,7 @@ import { installReporter, monitored } from "../../src/monitoring/monitored";
 import type { Reporter } from "../../src/monitoring/reporter";
 import { createBunSentryReporter } from "../../src/runtime/bun/sentry";
 import { authHeaders, buildTestApp, tokenFor } from "../api/app";
-import { freshPglite } from "../support/db";
+import { freshPglite } from "../fixtures/databases";
 import { type SentryEvent, type SentryIngest, startSentryIngest } from "../support/sentry-ingest";
 
 // The real app with the real SDK, in this process, reporting to a local ingest, plus routes for

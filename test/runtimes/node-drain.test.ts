@@ -1,13 +1,13 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { buildBundle } from "../../scripts/build";
-import { call } from "../health/service";
 import {
   drainUnderLoad,
   expectForcedDrain,
   expectSecondSignalExits,
   SHUTDOWN_STEPS,
   startDrainRig,
-} from "../support/drain";
+} from "../fixtures/drain";
+import { call } from "../health/service";
 import { serviceUrl } from "../support/services";
 
 /**
