@@ -2,7 +2,10 @@ import { type Cache, CacheUnavailableError } from "./types";
 
 const bound = <T>(work: () => Promise<T>, ms: number, op: string): Promise<T> =>
   new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new CacheUnavailableError(`cache ${op} timed out after ${ms} ms`)), ms);
+    const timer = setTimeout(
+      () => reject(new CacheUnavailableError(`cache ${op} timed out after ${ms} ms`, { code: "ETIMEDOUT" })),
+      ms,
+    );
     const fail = (error: unknown) => {
       clearTimeout(timer);
       reject(

@@ -1,12 +1,43 @@
+import { connect } from "node:net";
 import { RedisClient } from "bun";
+import { dialFailureHint, errorCode } from "../errors/network";
 import { INCREMENT_SCRIPT } from "./scripts";
 import { type Cache, CacheUnavailableError, type RedisCacheOptions } from "./types";
+
+// Bun's client reports every failed dial (refused, unknown host, timed out, TLS) as "Connection
+// closed"; a plain TCP dial to the same address tells them apart. Resolves with its error, or
+// undefined when TCP connects and the Redis handshake must be what failed.
+const tcpDial = (url: string, timeoutMs: number) =>
+  new Promise<Error | undefined>((resolve) => {
+    const { hostname, port } = new URL(url);
+    const socket = connect({ host: hostname.replace(/^\[(.*)\]$/, "$1"), port: Number(port || 6379) });
+    const done = (error?: Error) => {
+      socket.destroy();
+      resolve(error);
+    };
+    socket.setTimeout(timeoutMs, () => done(Object.assign(new Error("timed out"), { code: "ETIMEDOUT" })));
+    socket.once("connect", () => done());
+    socket.once("error", done);
+  });
+
+const HANDSHAKE_FAILED =
+  "the server accepts TCP but did not complete the Redis handshake: check redis:// against rediss://, the password, and that Redis listens there";
+
+/** Why a dial failed, in words a person can act on; the TCP error, when there is one, becomes the cause. */
+const explainDialFailure = async (error: unknown, url: string, timeoutMs: number) => {
+  if (!(error instanceof Error) || errorCode(error) !== "ERR_REDIS_CONNECTION_CLOSED")
+    return new CacheUnavailableError(`redis unreachable: ${(error as Error)?.message ?? error}`, { cause: error });
+  const tcp = await tcpDial(url, timeoutMs);
+  const why = tcp ? (dialFailureHint(tcp) ?? tcp.message) : HANDSHAKE_FAILED;
+  return new CacheUnavailableError(`redis unreachable: ${why}`, { cause: tcp ?? error });
+};
 
 /**
  * Redis over TCP with Bun's built-in client, which we dial ourselves: Bun's own reconnect
  * gives up after `maxRetries` and never re-dials after an idle or connect timeout. Commands
  * are never queued while disconnected; at most one dial runs at a time and, after one fails,
- * calls fail at once until `redialDelayMs` has passed, so an outage never holds a request.
+ * calls fail at once (with that dial's reason) until `redialDelayMs` has passed, so an outage never
+ * holds a request.
  */
 export const redisCache = (
   url: string,
@@ -19,6 +50,7 @@ export const redisCache = (
   });
   let dialling: Promise<void> | undefined;
   let failedAt = Number.NEGATIVE_INFINITY;
+  let lastFailure: CacheUnavailableError | undefined;
   let generation = 0;
   let closed = false;
 
@@ -27,9 +59,10 @@ export const redisCache = (
       () => {
         generation += 1;
       },
-      (error: unknown) => {
+      async (error: unknown) => {
         failedAt = Date.now();
-        throw new CacheUnavailableError(`redis unreachable: ${(error as Error)?.message ?? error}`, { cause: error });
+        lastFailure = await explainDialFailure(error, url, connectTimeoutMs);
+        throw lastFailure;
       },
     );
 
@@ -38,7 +71,10 @@ export const redisCache = (
     if (client.connected) return;
     if (!dialling) {
       const waitMs = failedAt + redialDelayMs - Date.now();
-      if (waitMs > 0) throw new CacheUnavailableError(`redis unreachable; next dial in ${Math.ceil(waitMs)} ms`);
+      if (waitMs > 0) {
+        const why = lastFailure?.message ?? "redis unreachable";
+        throw new CacheUnavailableError(`${why}; next dial in ${Math.ceil(waitMs)} ms`, { cause: lastFailure?.cause });
+      }
       dialling = dial().finally(() => {
         dialling = undefined;
       });

@@ -29,8 +29,12 @@ export interface RedisCacheOptions {
 
 /** The cache did not answer within CACHE_TIMEOUT_MS or is unreachable; callers degrade, never fail. */
 export class CacheUnavailableError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** `ETIMEDOUT` when the call ran out of time, for the network classifier (src/errors/network.ts). */
+  readonly code?: string;
+
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
     super(message, options);
     this.name = "CacheUnavailableError";
+    this.code = options?.code;
   }
 }

@@ -57,7 +57,7 @@ export const migrateCommand = async (
     }
     const logger = createLogger(config.log);
     const { applied, status } = await explainingConnection(target, () =>
-      prepareSchema({ config, db, apply, logger, embeddedAutoApply: false }),
+      prepareSchema({ config, db, apply, logger, autoApply: false }),
     );
     if (apply) write(applied.length ? `applied: ${applied.join(", ")}` : "nothing to apply");
     write(formatStatus(status));

@@ -1,5 +1,5 @@
-import { sql } from "drizzle-orm";
-import { DatabaseUnavailableError, databaseMessage, isDatabaseUnavailable } from "./errors";
+import { DrizzleQueryError, sql } from "drizzle-orm";
+import { DatabaseQueryError, DatabaseUnavailableError, databaseMessage, isDatabaseUnavailable } from "./errors";
 import type { Database, DatabaseKind, Orm } from "./types";
 
 /** Rejects with DatabaseUnavailableError once `ms` passes; the work itself is abandoned, not awaited. */
@@ -18,11 +18,14 @@ export const withDeadline = <T>(work: PromiseLike<T>, ms: number, what: string):
     );
   });
 
-// A driver error that means the database cannot be reached becomes DatabaseUnavailableError (503).
-const asUnavailable = (error: unknown) =>
-  isDatabaseUnavailable(error) && !(error instanceof DatabaseUnavailableError)
-    ? new DatabaseUnavailableError(`database unavailable: ${databaseMessage(error)}`, { cause: error })
-    : error;
+// A driver error that means the database cannot be reached becomes DatabaseUnavailableError (503);
+// a statement it refused becomes DatabaseQueryError, whose message says why (a 500).
+const classify = (error: unknown) => {
+  if (error instanceof DatabaseUnavailableError) return error;
+  if (isDatabaseUnavailable(error))
+    return new DatabaseUnavailableError(`database unavailable: ${databaseMessage(error)}`, { cause: error });
+  return error instanceof DrizzleQueryError ? new DatabaseQueryError(error) : error;
+};
 
 /** Wraps a driver-specific Drizzle instance in the shared Database contract. */
 export const createDatabase = (options: {
@@ -38,10 +41,10 @@ export const createDatabase = (options: {
     try {
       query = work(orm);
     } catch (error) {
-      return Promise.reject(asUnavailable(error));
+      return Promise.reject(classify(error));
     }
     return withDeadline(query, timeoutMs, "database query").catch((error: unknown) => {
-      throw asUnavailable(error);
+      throw classify(error);
     });
   };
   return {

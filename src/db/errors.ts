@@ -32,3 +32,30 @@ export const databaseMessage = (error: unknown): string => {
     ? `${current.message} (SQLSTATE ${code})`
     : current.message;
 };
+
+// Undefined table or column: the schema is behind the code, most often migrations not applied.
+const SCHEMA_BEHIND = new Set(["42P01", "42703"]);
+
+/**
+ * A statement the database refused. Drizzle's "Failed query: <sql>" names the statement but not
+ * why; this message leads with the database's reason and SQLSTATE, then the statement, so the
+ * one log line (and a development response) says what went wrong. The driver error is the cause.
+ */
+export class DatabaseQueryError extends Error {
+  /** The SQLSTATE the database answered with, when it gave one. */
+  readonly code?: string;
+  readonly query: string;
+
+  constructor(failed: DrizzleQueryError) {
+    const driverError = failed.cause ?? failed;
+    const code = driverError instanceof Error ? errorCode(driverError) : undefined;
+    const hint =
+      code && SCHEMA_BEHIND.has(code)
+        ? ": is the schema behind this build? see `bun run src/index.ts migrate status`"
+        : "";
+    super(`${databaseMessage(failed)}${hint}; query: ${failed.query}`, { cause: driverError });
+    this.name = "DatabaseQueryError";
+    this.code = code;
+    this.query = failed.query;
+  }
+}

@@ -1,7 +1,7 @@
 import { TransactionRollbackError } from "drizzle-orm";
 import type { Database, Orm } from "../db/types";
 import { Problem } from "../http";
-import type { Logger } from "../logger";
+import { type Logger, throttledWarning } from "../logger";
 import { createIdempotencyStore, type StoredResponse } from "./store";
 
 export interface IdempotentRequest {
@@ -28,7 +28,9 @@ const PURGE_EVERY = 100;
 export const createIdempotency = (db: Database, logger: Logger) => {
   const store = createIdempotencyStore(db);
   // Both are tidying: a key left behind expires on its own, so the request goes on regardless.
-  const degraded = (what: string) => (error: unknown) => logger.warn(`idempotency: ${what} failed`, { error });
+  // They fail together with the database, so each says so once in a while, not on every request.
+  const warn = throttledWarning(logger);
+  const degraded = (what: string) => (error: unknown) => warn(`idempotency: ${what} failed`, error);
   let uses = 0;
   return {
     async run({ ownerId, key, fingerprint, perform }: IdempotentRequest) {

@@ -8,3 +8,4 @@ export {
   secretMasker,
   serviceLogger,
 } from "./logger";
+export { errorSummary, throttledWarning } from "./throttled-warning";

@@ -2,11 +2,10 @@ import type { MiddlewareHandler } from "hono";
 import type { Cache } from "../cache/types";
 import type { AppEnv } from "../http";
 import { Problem } from "../http";
-import type { Logger } from "../logger";
+import { type Logger, throttledWarning } from "../logger";
 import { clientAddress, type TrustProxy } from "./client-address";
 
 const WINDOW_MS = 60_000;
-const OUTAGE_LOG_EVERY_MS = 10_000;
 
 export interface RateLimitOptions {
   cache: Cache;
@@ -21,21 +20,12 @@ export interface RateLimitOptions {
  * shared cache so every instance enforces one budget. Every limited response carries the IETF
  * draft's `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (seconds) plus
  * `RateLimit-Policy`; over the limit it answers 429 with `Retry-After`. When the cache is down it
- * fails open: the request goes through and the outage is logged (at most every 10 s).
+ * fails open: the request goes through and the outage is logged, one line every 10 s at most.
  *
  * @example app.use(authenticate({ verify })); app.use(rateLimit({ cache, limitPerMinute: 600, trustProxy: "none", logger }));
  */
 export const rateLimit = ({ cache, limitPerMinute: limit, trustProxy, logger }: RateLimitOptions) => {
-  let lastOutageLog = Number.NEGATIVE_INFINITY;
-  let unlogged = 0;
-  const outage = (error: unknown) => {
-    unlogged++;
-    const now = Date.now();
-    if (now - lastOutageLog < OUTAGE_LOG_EVERY_MS) return;
-    logger.warn("rate limiting skipped: cache unavailable (failing open)", { requests: unlogged, error });
-    lastOutageLog = now;
-    unlogged = 0;
-  };
+  const warn = throttledWarning(logger);
 
   const middleware: MiddlewareHandler<AppEnv> = async function rateLimit(c, next) {
     if (limit <= 0) return next();
@@ -46,7 +36,7 @@ export const rateLimit = ({ cache, limitPerMinute: limit, trustProxy, logger }: 
     try {
       ({ count, resetMs } = await cache.increment(key, WINDOW_MS));
     } catch (error) {
-      outage(error);
+      warn("rate limiting skipped: cache unavailable (failing open)", error);
       return next();
     }
     const reset = String(Math.max(1, Math.ceil(resetMs / 1000)));

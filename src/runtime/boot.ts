@@ -1,6 +1,7 @@
 import { createApp, createOpsApp } from "../app";
 import { createTokenVerifier } from "../auth/verifier";
 import { openCache, type RedisFactory } from "../cache/open";
+import { warnIfCacheUnreachable } from "../cache/startup";
 import type { Config } from "../config";
 import { createDashboard, createServerErrors } from "../dashboard";
 import { explainingConnection } from "../db/connection-error";
@@ -50,6 +51,7 @@ export const bootService = async (
     throw error;
   }
   const cache = openCache(config, { redis });
+  await warnIfCacheUnreachable({ cache, config, logger });
   const verify = createTokenVerifier(config.auth);
   const lifecycle = createLifecycle();
   const health = createHealth({ config, db, cache, readRssBytes });

@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import { createPostgresDatabase } from "../../src/db/postgres";
 import type { Database } from "../../src/db/types";
+import { createLogger } from "../../src/logger";
 import { databaseBackends } from "../fixtures/databases";
 import { freePort } from "../support/ports";
-import { apiClient } from "./app";
+import { apiClient, authHeaders, buildTestApp } from "./app";
 import { buildProductionApp, leaksIn, productionToken } from "./production-app";
 
 type App = ReturnType<typeof buildProductionApp>["app"];
@@ -208,6 +209,54 @@ for (const backend of databaseBackends()) {
       } finally {
         await broken.close();
       }
+    });
+  });
+}
+
+for (const backend of databaseBackends()) {
+  describe(`a statement the database refuses, on ${backend.name}`, () => {
+    let db: Database;
+    beforeAll(async () => {
+      db = await backend.open();
+      await db.orm.execute(sql`drop table notes`);
+    }, 30_000);
+    afterAll(() => db.close());
+
+    const REASON = 'relation "notes" does not exist (SQLSTATE 42P01)';
+
+    test.each([
+      ["development", "names it too", true],
+      ["test", "names it too", true],
+      ["production", "is generic", false],
+    ] as const)("%s: the log names the database's reason; the response %s", async (mode, _, shown) => {
+      const lines: string[] = [];
+      const logger = createLogger({ level: "info", format: "json", write: (line) => lines.push(line) });
+      const { app } =
+        mode === "production"
+          ? buildProductionApp(db, {}, undefined, logger)
+          : buildTestApp({ db, logger, env: { APP_MODE: mode } });
+      const headers =
+        mode === "production"
+          ? { Authorization: `Bearer ${await productionToken("refused")}` }
+          : await authHeaders("refused");
+      const res = await app.request("/v1/notes", { headers });
+      expect(res.status).toBe(500);
+      const text = await res.text();
+      const { detail } = JSON.parse(text) as { detail: string };
+      if (shown) {
+        expect(detail).toStartWith(
+          `${REASON}: is the schema behind this build? see \`bun run src/index.ts migrate status\``,
+        );
+        expect(detail).toContain('; query: select "id"');
+      } else {
+        expect(detail).toBe("An unexpected error occurred.");
+        expect(leaksIn(text)).toEqual([]);
+      }
+      const logged = lines.map((line) => JSON.parse(line));
+      const unhandled = logged.find((line) => line.msg === "unhandled error");
+      expect(unhandled.error).toMatchObject({ name: "DatabaseQueryError", code: "42P01" });
+      expect(unhandled.error.message).toStartWith(REASON);
+      expect(logged.find((line) => line.msg === "request").error).toStartWith(`DatabaseQueryError: ${REASON}`);
     });
   });
 }

@@ -1,5 +1,6 @@
 import type { Cache } from "../../src/cache/types";
 import type { Database } from "../../src/db/types";
+import type { Logger } from "../../src/logger";
 import { buildTestApp, tokenFor } from "./app";
 
 /** A secret only these suites use; production refuses the development one. */
@@ -8,10 +9,11 @@ export const PRODUCTION_SECRET = "berth-production-suite-secret-0123456789abcdef
 export const INTERNAL_DB_HOST = "pg-primary.berth.internal";
 
 /** The app as it runs in production (no internals in errors), around a given database. */
-export const buildProductionApp = (db: Database, env: Record<string, string> = {}, cache?: Cache) =>
+export const buildProductionApp = (db: Database, env: Record<string, string> = {}, cache?: Cache, logger?: Logger) =>
   buildTestApp({
     db,
     cache,
+    logger,
     env: {
       APP_MODE: "production",
       DATABASE_URL: `postgres://berth:db-password@${INTERNAL_DB_HOST}:5432/berth`,

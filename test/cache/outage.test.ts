@@ -1,4 +1,4 @@
-import { describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { type Cache, CacheUnavailableError } from "../../src/cache/types";
 import { freePort } from "../support/process";
 import { serviceUrl } from "../support/services";
@@ -106,6 +106,45 @@ describe("redis cache while Redis is unreachable", () => {
       } finally {
         await cache.close();
         await blackhole.close();
+      }
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
+
+describe("redis cache says why a dial failed", () => {
+  const blackholes: { close: () => Promise<void> }[] = [];
+  afterAll(() => Promise.all(blackholes.map((b) => b.close())));
+
+  test.each([
+    [
+      "a port nothing listens on",
+      async () => `redis://127.0.0.1:${await freePort()}`,
+      "redis unreachable: connection refused: nothing listens there",
+    ],
+    [
+      "a server that accepts and never answers",
+      async () => {
+        const blackhole = await startTcpProxy({});
+        blackholes.push(blackhole);
+        return `redis://${blackhole.address}`;
+      },
+      "redis unreachable: the server accepts TCP but did not complete the Redis handshake",
+    ],
+  ])(
+    "%s: once a dial has failed, calls fail with its reason",
+    async (_, url, reason) => {
+      const cache = cacheFromEnv({ ...env, REDIS_URL: await url() });
+      try {
+        // The first calls may give up before the dial does; the ones after it carry its reason.
+        const messages: string[] = [];
+        for (let i = 0; i < 50 && !messages.at(-1)?.includes(reason); i++) {
+          messages.push(await cache.get(key("why")).then(String, (e: Error) => e.message));
+          await Bun.sleep(50);
+        }
+        expect(messages.at(-1)).toContain(reason);
+      } finally {
+        await cache.close();
       }
     },
     TEST_TIMEOUT_MS,

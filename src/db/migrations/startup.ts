@@ -16,9 +16,10 @@ export class SchemaNotReadyError extends Error {
 
 /**
  * Brings the schema to where this build expects it before serving: applies pending migrations
- * when asked (and, unless `embeddedAutoApply` is false, always for PGlite in development/test),
- * then verifies. Staging and production refuse to start on pending migrations without
- * `--apply-migrations` and on drift; a database ahead of this build (a rollback) is only a warning.
+ * when asked and, unless `autoApply` is false, always in development and test (on PGlite and on
+ * Postgres alike, so a first run never serves on a schema it lacks), then verifies. Staging and
+ * production refuse to start on pending migrations without `--apply-migrations` and on drift; a
+ * database ahead of this build (a rollback) is only a warning.
  * Resolves with the tags it applied and the final status.
  */
 export const prepareSchema = async ({
@@ -27,19 +28,20 @@ export const prepareSchema = async ({
   apply,
   logger,
   files = readMigrations(),
-  embeddedAutoApply = true,
+  autoApply = true,
 }: {
   config: Config;
   db: Database;
   apply: boolean;
   logger: Logger;
   files?: MigrationFile[];
-  embeddedAutoApply?: boolean;
+  /** False for `serve --role maintenance`, which only applies when told to. */
+  autoApply?: boolean;
 }) => {
   const connection = openMigrationConnection(config, db);
   try {
     let applied: string[] = [];
-    if (apply || (embeddedAutoApply && db.kind === "pglite" && !config.strict)) {
+    if (apply || (autoApply && !config.strict)) {
       applied = await applyMigrations(connection.orm, { files });
       logger.info(applied.length ? `applied ${applied.length} migration(s)` : "migrations: up to date", {
         applied,

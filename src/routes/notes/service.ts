@@ -1,6 +1,6 @@
 import type { Cache } from "../../cache/types";
 import type { NoteRow } from "../../db/schema";
-import type { Logger } from "../../logger";
+import { type Logger, throttledWarning } from "../../logger";
 import type { NotesRepository } from "./repository";
 
 const key = (ownerId: string, id: string) => `note:v1:${ownerId}:${id}`;
@@ -12,7 +12,7 @@ const revive = (json: string): NoteRow => {
 
 /**
  * Single-note reads go through the cache; every write invalidates. A cache outage only costs
- * the cache: reads fall through to the database and the failure is logged. A TTL of 0 turns
+ * the cache: reads fall through to the database and the failure is logged, one line every 10 s at most. A TTL of 0 turns
  * the read-through cache off.
  */
 export const createNotesService = (
@@ -22,8 +22,9 @@ export const createNotesService = (
   log: Logger,
 ) => {
   const cache = ttlMs > 0 ? sharedCache : undefined;
+  const warn = throttledWarning(log);
   const bypass = (op: string) => (error: unknown) => {
-    log.warn("cache unavailable; bypassing", { op, error });
+    warn("cache unavailable; bypassing", error, { op });
     return undefined;
   };
   const invalidate = async (ownerId: string, id: string) => {
