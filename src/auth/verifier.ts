@@ -6,7 +6,7 @@ import {
   jwtVerify,
   type ProtectedHeaderParameters,
 } from "jose";
-import { createHs256Verifier } from "./hs256";
+import { createHs256Verifier, type HmacSha256 } from "./hs256";
 import { createRecentTokens } from "./recent-tokens";
 
 /** What the API knows about a caller: the token's `sub`, issuer and expiry. */
@@ -90,12 +90,16 @@ const headerReader = () => {
 /**
  * Builds the verifier from configuration: HS256 with the shared secret and/or keys from a JWKS,
  * the algorithm a token names picking the key source (the rules: docs/api.md, "Authentication").
+ * A runtime with a native HMAC-SHA-256 passes it as `hmacSha256` (`nativeHmacSha256` on Bun and Node).
  *
  * @example
  * const verify = createTokenVerifier({ secret: process.env.AUTH_JWT_SECRET });
  * const user = await verify(token);
  */
-export const createTokenVerifier = (settings: AuthSettings): TokenVerifier => {
+export const createTokenVerifier = (
+  settings: AuthSettings,
+  { hmacSha256 }: { hmacSha256?: HmacSha256 } = {},
+): TokenVerifier => {
   const options = {
     issuer: settings.issuer,
     audience: settings.audience,
@@ -103,7 +107,7 @@ export const createTokenVerifier = (settings: AuthSettings): TokenVerifier => {
     requiredClaims: ["exp", "sub"],
   };
   const verifyHs256 = settings.secret
-    ? createHs256Verifier(new TextEncoder().encode(settings.secret), options)
+    ? createHs256Verifier(new TextEncoder().encode(settings.secret), options, hmacSha256)
     : undefined;
   const jwks = settings.jwksUrl
     ? createRemoteJWKSet(new URL(settings.jwksUrl), {

@@ -37,7 +37,8 @@ export const requestFrame = ({ logger, metrics, reporter }: RequestFrameOptions 
     const inbound = c.req.header(HEADER);
     c.set("requestId", inbound && WELL_FORMED.test(inbound) ? inbound : crypto.randomUUID());
     await (scope ? scope(c, next) : next());
-    c.header(HEADER, c.get("requestId"));
+    // On the finalized response itself: `c.header()` now would copy it into a new Response first.
+    c.res.headers.set(HEADER, c.get("requestId"));
     const summary = { route: routeLabel(c), durationMs: performance.now() - started };
     record?.(c, summary);
     log?.(c, summary);

@@ -12,6 +12,7 @@ import { createLifecycle } from "../lifecycle/state";
 import { configSecrets, serviceLogger } from "../logger";
 import type { Monitoring } from "../monitoring/reporter";
 import { batchedLines } from "./log-lines";
+import { nativeHmacSha256 } from "./native-hmac";
 
 // Sentry's own default: long enough to deliver a burst, short next to SHUTDOWN_TIMEOUT_MS.
 const MONITORING_FLUSH_MS = 2000;
@@ -52,7 +53,7 @@ export const bootService = async (
   }
   const cache = openCache(config, { redis });
   await warnIfCacheUnreachable({ cache, config, logger });
-  const verify = createTokenVerifier(config.auth);
+  const verify = createTokenVerifier(config.auth, { hmacSha256: nativeHmacSha256 });
   const lifecycle = createLifecycle();
   const health = createHealth({ config, db, cache, readRssBytes });
   const { reporter, metrics } = monitoring;
