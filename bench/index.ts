@@ -16,6 +16,10 @@ import { type BenchDatabase, createBenchDatabase } from "./setup";
 import { ROOT } from "./spawn";
 import { hasWrk, pinTo } from "./wrk";
 
+// Servers run in sessions of their own, which Ctrl-C does not reach, and Bun skips exit handlers
+// when a signal ends it: exiting on the signal lets each server's exit handler stop it.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, () => process.exit(130));
+
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
   options: { quick: { type: "boolean" }, smoke: { type: "boolean" }, only: { type: "string" } },

@@ -5,6 +5,8 @@ import type { AppEnv } from "../http";
 
 /** Where the reference page loads Scalar's standalone bundle from: this service, never a CDN. */
 export const API_REFERENCE_SCRIPT = "/docs/scalar.js";
+/** The script changes only with the pinned package, so caches may keep it for an hour. */
+export const SCRIPT_CACHE_CONTROL = "public, max-age=3600";
 
 // The page may load only its own nonced scripts and talk only to this origin (the OpenAPI
 // document and "try it" requests). Scalar's bundle injects its stylesheet and renders inline
@@ -40,7 +42,7 @@ const loadScript = () =>
  */
 export const serveApiReference = (app: OpenAPIHono<AppEnv>) => {
   app.get(API_REFERENCE_SCRIPT, async (c) => {
-    c.header("Cache-Control", "public, max-age=3600");
+    c.header("Cache-Control", SCRIPT_CACHE_CONTROL);
     return c.body(await loadScript(), 200, { "Content-Type": "text/javascript; charset=utf-8" });
   });
   app.get(

@@ -3,7 +3,7 @@ import type { Config } from "../config";
 import { HEALTH_JSON } from "../health/ietf";
 import { HealthCheckSchema, HealthReportSchema, ProbeSchema } from "../health/schemas";
 import { type AppEnv, apiHeaders, authErrors, cacheControl, probeHeaders, registerSharedComponents } from "../http";
-import { API_REFERENCE_SCRIPT, serveApiReference } from "./api-reference";
+import { API_REFERENCE_SCRIPT, SCRIPT_CACHE_CONTROL, serveApiReference } from "./api-reference";
 
 const DOCUMENT_CACHE_CONTROL = "public, max-age=300";
 
@@ -104,7 +104,7 @@ const PLAIN_ROUTES: {
     operationId: "apiReferenceScript",
     tag: "meta",
     summary: "The reference page's script",
-    responses: { 200: meta("text/javascript", text, cacheControl("public, max-age=3600")), 429: authErrors[429] },
+    responses: { 200: meta("text/javascript", text, cacheControl(SCRIPT_CACHE_CONTROL)), 429: authErrors[429] },
   },
 ];
 

@@ -27,6 +27,8 @@ export const databaseMessage = (error: unknown): string => {
   let current = error;
   while (current instanceof DrizzleQueryError && current.cause) current = current.cause;
   if (!(current instanceof Error)) return String(current);
+  // Its message already leads with the database's reason and SQLSTATE.
+  if (current instanceof DatabaseQueryError) return current.message;
   const code = (current as { code?: unknown }).code;
   return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)
     ? `${current.message} (SQLSTATE ${code})`
@@ -51,7 +53,7 @@ export class DatabaseQueryError extends Error {
     const code = driverError instanceof Error ? errorCode(driverError) : undefined;
     const hint =
       code && SCHEMA_BEHIND.has(code)
-        ? ": is the schema behind this build? see `bun run src/index.ts migrate status`"
+        ? ": is the schema behind this build? the `migrate status` command says (docs/migrations.md)"
         : "";
     super(`${databaseMessage(failed)}${hint}; query: ${failed.query}`, { cause: driverError });
     this.name = "DatabaseQueryError";

@@ -245,7 +245,7 @@ for (const backend of databaseBackends()) {
       const { detail } = JSON.parse(text) as { detail: string };
       if (shown) {
         expect(detail).toStartWith(
-          `${REASON}: is the schema behind this build? see \`bun run src/index.ts migrate status\``,
+          `${REASON}: is the schema behind this build? the \`migrate status\` command says (docs/migrations.md)`,
         );
         expect(detail).toContain('; query: select "id"');
       } else {

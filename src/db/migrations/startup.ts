@@ -35,7 +35,7 @@ export const prepareSchema = async ({
   apply: boolean;
   logger: Logger;
   files?: MigrationFile[];
-  /** False for `serve --role maintenance`, which only applies when told to. */
+  /** False for the migrate commands (and so `serve --role maintenance`), which apply only when told to. */
   autoApply?: boolean;
 }) => {
   const connection = openMigrationConnection(config, db);
