@@ -1,23 +1,32 @@
 import { describe, expect, test } from "bun:test";
-import { bunMemoryUsage } from "./memory";
 
 const MIB = 1024 * 1024;
 
+// Each case runs in a process of its own: what other tests loaded (PGlite's memory above all) and
+// the garbage they leave move the heap between two readings.
+const measure = <T>(body: string): T => {
+  const script = `const { bunMemoryUsage } = await import(${JSON.stringify(`${import.meta.dir}/memory.ts`)});\n${body}`;
+  const run = Bun.spawnSync([process.execPath, "--eval", script], { stdout: "pipe", stderr: "pipe" });
+  expect(run.stderr.toString()).toBe("");
+  return JSON.parse(run.stdout.toString()) as T;
+};
+
 describe("bunMemoryUsage", () => {
   test("heap used never reads above heap total, large objects on the heap included", () => {
-    // Arrays this size are allocated one by one, outside the blocks Bun's own heapTotal counts.
-    const large = Array.from({ length: 40 }, (_, i) => new Array(100_000).fill(i));
-    const raw = process.memoryUsage();
-    const usage = bunMemoryUsage();
+    const { usage, raw, arrays } = measure<{ usage: NodeJS.MemoryUsage; raw: NodeJS.MemoryUsage; arrays: number }>(`
+      // Arrays this size are allocated one by one, outside the blocks Bun's own heapTotal counts.
+      const large = Array.from({ length: 40 }, (_, i) => new Array(100_000).fill(i));
+      const raw = process.memoryUsage();
+      const usage = bunMemoryUsage();
+      console.log(JSON.stringify({ usage, raw, arrays: large.length }));
+    `);
     expect(usage.heapUsed).toBeLessThanOrEqual(usage.heapTotal);
-    expect(usage.heapUsed).toBeGreaterThan(large.length * 100_000 * 4);
+    expect(usage.heapUsed).toBeGreaterThan(arrays * 100_000 * 4);
     expect(usage.rss).toBeGreaterThanOrEqual(raw.rss * 0.5);
   });
 
   test("string contents, which JavaScriptCore keeps outside its heap, are external memory, not heap", () => {
-    // In a process of its own, so no other test's garbage is collected in between.
-    const script = `
-      const { bunMemoryUsage } = await import(${JSON.stringify(`${import.meta.dir}/memory.ts`)});
+    const delta = measure<{ external: number; heapUsed: number; consistent: boolean }>(`
       Bun.gc(true);
       const before = bunMemoryUsage();
       const strings = Array.from({ length: 32 }, (_, i) => "x".repeat(${MIB}) + i);
@@ -25,10 +34,7 @@ describe("bunMemoryUsage", () => {
       Bun.gc(true);
       const after = bunMemoryUsage();
       console.log(JSON.stringify({ external: after.external - before.external, heapUsed: after.heapUsed - before.heapUsed, consistent: after.heapUsed <= after.heapTotal, kept: strings.length }));
-    `;
-    const run = Bun.spawnSync([process.execPath, "--eval", script], { stdout: "pipe", stderr: "pipe" });
-    expect(run.stderr.toString()).toBe("");
-    const delta = JSON.parse(run.stdout.toString()) as { external: number; heapUsed: number; consistent: boolean };
+    `);
     expect(delta.external).toBeGreaterThanOrEqual(32 * MIB);
     expect(delta.heapUsed).toBeLessThan(4 * MIB);
     expect(delta.consistent).toBe(true);
