@@ -62,7 +62,7 @@ export const spawnServer = async (
   // Drained as it is written, keeping the tail for an error: a full pipe would stall a server
   // that writes to stderr under load.
   let stderr = "";
-  void (async () => {
+  const drained = (async () => {
     const decoder = new TextDecoder();
     for await (const chunk of proc.stderr) stderr = (stderr + decoder.decode(chunk)).slice(-8192);
   })();
@@ -79,7 +79,7 @@ export const spawnServer = async (
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (proc.exitCode !== null) {
-      await Bun.sleep(50); // the last of its stderr
+      await drained; // the last of its stderr
       throw new Error(`${command.join(" ")} exited ${proc.exitCode}: ${stderr}`);
     }
     try {

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { networkErrorCode } from "../errors/network";
 import type { AppEnv } from "../http";
-import type { Logger } from "../logger";
+import { errorSummary, type Logger } from "../logger";
 import type { RequestSummary } from "./route";
 
 /**
@@ -28,7 +28,7 @@ export const requestLog =
     else if (c.error)
       logger.error("request", {
         ...fields,
-        error: `${c.error.name}: ${c.error.message}`,
+        error: errorSummary(c.error),
         networkError: networkErrorCode(c.error),
       });
     else logger.error("request", fields);

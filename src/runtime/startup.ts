@@ -2,6 +2,7 @@ import { DEV_JWT_SECRET } from "../config";
 import { causeChain, errorCode } from "../errors/network";
 import { gracefulShutdown, type Listener } from "../lifecycle/shutdown";
 import type { Service } from "./boot";
+import { exitOnStopSignals } from "./signals";
 
 const WILDCARDS = new Set(["0.0.0.0", "::"]);
 
@@ -86,4 +87,31 @@ export const logStartup = (
       `AUTH_JWT_SECRET is the development default, published in this repository, and HOST=${config.host} lets other machines reach it: anyone who can connect can mint tokens; set your own AUTH_JWT_SECRET or leave HOST unset`,
     );
   }
+};
+
+/** A server a runtime started: its shutdown `Listener` and the port it bound. */
+export interface Listening {
+  listener: Listener;
+  port: number;
+}
+
+/**
+ * What the Bun and Node adapters do once booted: the API on PORT and the ops app on OPS_PORT (0
+ * turns it off), each through `listenOrClose`; then the startup lines, and the stop signals
+ * handed to the graceful shutdown over both servers. Resolves with the API's server.
+ *
+ * @example await serveService(service, (name, fetch, port) => listenWithNode(name, fetch, { host, port }));
+ */
+export const serveService = async <S extends Listening>(
+  service: Service,
+  listen: (name: "api" | "ops", fetch: Service["app"]["fetch"], port: number) => S | Promise<S>,
+) => {
+  const { config } = service;
+  const api = await listenOrClose(service, [], "PORT", () => listen("api", service.app.fetch, config.port));
+  const ops = config.opsPort
+    ? await listenOrClose(service, [api.listener], "OPS_PORT", () => listen("ops", service.ops.fetch, config.opsPort))
+    : undefined;
+  logStartup(service, { port: api.port, opsPort: ops?.port });
+  exitOnStopSignals(service, ops ? [api.listener, ops.listener] : [api.listener]);
+  return api;
 };

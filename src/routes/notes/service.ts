@@ -12,8 +12,8 @@ const revive = (json: string): NoteRow => {
 
 /**
  * Single-note reads go through the cache; every write invalidates. A cache outage only costs
- * the cache: reads fall through to the database and the failure is logged, one line every 10 s at most. A TTL of 0 turns
- * the read-through cache off.
+ * the cache: reads fall through to the database and the failure is logged, one line every 10 s
+ * at most. A TTL of 0 turns the read-through cache off.
  */
 export const createNotesService = (
   repo: NotesRepository,

@@ -5,8 +5,7 @@ import type { Listener } from "../../lifecycle/shutdown";
 import { processMetrics } from "../../monitoring/metrics/process";
 import { createRegistry } from "../../monitoring/metrics/registry";
 import { bootService } from "../boot";
-import { exitOnStopSignals } from "../signals";
-import { listenOrClose, logStartup } from "../startup";
+import { serveService } from "../startup";
 import { bunMemoryUsage } from "./memory";
 
 type Fetch = (request: Request, server: Server<undefined>) => Response | Promise<Response>;
@@ -42,15 +41,9 @@ export const serveWithBun = async (config: Config, { applyMigrations }: { applyM
     readMemory: bunMemoryUsage,
     monitoring: { reporter, metrics },
   });
-  const serve = (fetch: Fetch, port: number) => () =>
-    Bun.serve({ hostname: config.host, port, fetch: routable(fetch) });
-  const server = await listenOrClose(service, [], "PORT", serve(service.app.fetch, config.port));
-  const listeners = [listener("api", server)];
-  const ops = config.opsPort
-    ? await listenOrClose(service, listeners, "OPS_PORT", serve(service.ops.fetch, config.opsPort))
-    : undefined;
-  if (ops) listeners.push(listener("ops", ops));
-  logStartup(service, { port: server.port ?? config.port, opsPort: ops && (ops.port ?? config.opsPort) });
-  exitOnStopSignals(service, listeners);
+  const { server } = await serveService(service, (name, fetch, port) => {
+    const server = Bun.serve({ hostname: config.host, port, fetch: routable(fetch) });
+    return { server, listener: listener(name, server), port: server.port ?? port };
+  });
   return server;
 };

@@ -2,8 +2,7 @@ import { type Config, ConfigError } from "../../config";
 import { processMetrics } from "../../monitoring/metrics/process";
 import { createRegistry } from "../../monitoring/metrics/registry";
 import { bootService } from "../boot";
-import { exitOnStopSignals } from "../signals";
-import { listenOrClose, logStartup } from "../startup";
+import { serveService } from "../startup";
 import { listenWithNode } from "./listener";
 
 /**
@@ -27,14 +26,5 @@ export const serveWithNode = async (config: Config, { applyMigrations }: { apply
     readRssBytes: () => process.memoryUsage.rss(),
     monitoring: { reporter, metrics },
   });
-  const listen = (name: string, fetch: typeof service.app.fetch, port: number) => () =>
-    listenWithNode(name, fetch, { host: config.host, port });
-  const api = await listenOrClose(service, [], "PORT", listen("api", service.app.fetch, config.port));
-  const listeners = [api.listener];
-  const ops = config.opsPort
-    ? await listenOrClose(service, listeners, "OPS_PORT", listen("ops", service.ops.fetch, config.opsPort))
-    : undefined;
-  if (ops) listeners.push(ops.listener);
-  logStartup(service, { port: api.port, opsPort: ops?.port });
-  exitOnStopSignals(service, listeners);
+  await serveService(service, (name, fetch, port) => listenWithNode(name, fetch, { host: config.host, port }));
 };
