@@ -27,6 +27,10 @@ export const postgresClientOptions = (o: Pick<PostgresOptions, "ssl" | "timeoutM
     ssl: o.ssl === "disable" ? false : o.ssl,
     connect_timeout: Math.max(1, Math.ceil(o.timeoutMs / 1000)),
     onnotice: () => {},
+    // postgres.js otherwise spends a round trip on every new connection listing the server's array
+    // types, for parsing array values by oid. berth's schema has no array column, and Drizzle
+    // parses its array columns from the text form itself.
+    fetch_types: false,
     connection: { application_name: "berth" },
   }) as const;
 

@@ -12,6 +12,7 @@ import { prepareSchema, SchemaNotReadyError } from "../../src/db/migrations/star
 import { statusExitCode } from "../../src/db/migrations/status";
 import type { Database, Orm } from "../../src/db/types";
 import { createLogger } from "../../src/logger";
+import { databaseBackends } from "../fixtures/databases";
 import {
   ledgerRows,
   migrationBackends,
@@ -19,6 +20,7 @@ import {
   shippedMigrations,
   tableExists,
 } from "../fixtures/migrations";
+import { freePort } from "../support/ports";
 
 const shipped = shippedMigrations();
 const newestShipped = Math.max(...shipped.map((m) => m.when));
@@ -227,3 +229,44 @@ describe("boot on staging/production (prepareSchema)", () => {
     { timeout: 60_000 },
   );
 });
+
+// Which connection a strict start reads the ledger on. The configured URLs point at a port nobody
+// listens on, so only the app's own (working) database can answer: a start that dialled the
+// migration URL fails with a refused connection.
+for (const backend of databaseBackends().filter((b) => b.name === "postgres")) {
+  describe("the connection a production start checks migrations on", () => {
+    const configWith = async (env: Record<string, string>) =>
+      loadConfig({ AUTH_JWT_SECRET: "x".repeat(32), DATABASE_SSL: "disable", ...env }, { mode: "production" });
+    const logger = createLogger({ level: "error", format: "json", write: () => {} });
+
+    test("the app pool when nothing is applied and migrations use the app's URL", async () => {
+      const db = await backend.open();
+      try {
+        const url = `postgres://postgres@127.0.0.1:${await freePort()}/nowhere`;
+        const config = await configWith({ DATABASE_URL: url });
+        const result = await prepareSchema({ config, db, apply: false, logger });
+        expect(result.status.verdict).toBe("up to date");
+      } finally {
+        await db.close();
+      }
+    });
+
+    test.each([
+      ["DATABASE_MIGRATION_URL names another database", false],
+      ["migrations are applied (--apply-migrations)", true],
+    ])("a connection of its own when %s", async (_, apply) => {
+      const db = await backend.open();
+      try {
+        const url = `postgres://postgres@127.0.0.1:${await freePort()}/nowhere`;
+        const config = await configWith({
+          DATABASE_URL: url,
+          ...(apply ? {} : { DATABASE_MIGRATION_URL: `${url}_direct` }),
+        });
+        const refused = await prepareSchema({ config, db, apply, logger }).catch((e: unknown) => e);
+        expect(String((refused as Error).cause ?? refused)).toMatch(/ECONNREFUSED|connect/i);
+      } finally {
+        await db.close();
+      }
+    });
+  });
+}

@@ -38,10 +38,17 @@ export const prepareSchema = async ({
   /** False for the migrate commands (and so `serve --role maintenance`), which apply only when told to. */
   autoApply?: boolean;
 }) => {
-  const connection = openMigrationConnection(config, db);
+  const applying = apply || (autoApply && !config.strict);
+  // Only applying needs a session of its own (the advisory lock). A check that applies nothing on
+  // the app's own database reads the ledger through the app pool, which saves a start one
+  // connection handshake and leaves the pool with a connection ready for the first request.
+  const connection =
+    applying || config.database.migrationUrl !== config.database.url
+      ? openMigrationConnection(config, db)
+      : { orm: db.orm, close: async () => {} };
   try {
     let applied: string[] = [];
-    if (apply || (autoApply && !config.strict)) {
+    if (applying) {
       applied = await applyMigrations(connection.orm, { files });
       logger.info(applied.length ? `applied ${applied.length} migration(s)` : "migrations: up to date", {
         applied,
