@@ -22,13 +22,17 @@ export const openDatabase = async ({ database }: Config): Promise<Database> =>
 /**
  * The connection migrations run on: one dedicated, non-pooled connection to
  * DATABASE_MIGRATION_URL so the advisory lock and the migration share a session. PGlite has a
- * single connection already, so it reuses the app's.
+ * single connection already, so it reuses the app's. A `readOnly` use (reading the ledger, no
+ * lock) on the app's own database reuses the app pool too, saving a connection handshake.
  */
 export const openMigrationConnection = (
   { database }: Config,
   appDb: Database,
+  { readOnly = false }: { readOnly?: boolean } = {},
 ): { orm: Orm; close: () => Promise<void> } => {
-  if (!database.migrationUrl || appDb.kind === "pglite") return { orm: appDb.orm, close: async () => {} };
+  if (!database.migrationUrl || appDb.kind === "pglite" || (readOnly && database.migrationUrl === database.url)) {
+    return { orm: appDb.orm, close: async () => {} };
+  }
   const { migrationUrl: url, migrationSsl: ssl, timeoutMs } = database;
   return createMigrationOrm({
     url,

@@ -235,7 +235,7 @@ describe("boot on staging/production (prepareSchema)", () => {
 // migration URL fails with a refused connection.
 for (const backend of databaseBackends().filter((b) => b.name === "postgres")) {
   describe("the connection a production start checks migrations on", () => {
-    const configWith = async (env: Record<string, string>) =>
+    const configWith = (env: Record<string, string>) =>
       loadConfig({ AUTH_JWT_SECRET: "x".repeat(32), DATABASE_SSL: "disable", ...env }, { mode: "production" });
     const logger = createLogger({ level: "error", format: "json", write: () => {} });
 
@@ -243,7 +243,7 @@ for (const backend of databaseBackends().filter((b) => b.name === "postgres")) {
       const db = await backend.open();
       try {
         const url = `postgres://postgres@127.0.0.1:${await freePort()}/nowhere`;
-        const config = await configWith({ DATABASE_URL: url });
+        const config = configWith({ DATABASE_URL: url });
         const result = await prepareSchema({ config, db, apply: false, logger });
         expect(result.status.verdict).toBe("up to date");
       } finally {
@@ -258,7 +258,7 @@ for (const backend of databaseBackends().filter((b) => b.name === "postgres")) {
       const db = await backend.open();
       try {
         const url = `postgres://postgres@127.0.0.1:${await freePort()}/nowhere`;
-        const config = await configWith({
+        const config = configWith({
           DATABASE_URL: url,
           ...(apply ? {} : { DATABASE_MIGRATION_URL: `${url}_direct` }),
         });

@@ -39,13 +39,8 @@ export const prepareSchema = async ({
   autoApply?: boolean;
 }) => {
   const applying = apply || (autoApply && !config.strict);
-  // Only applying needs a session of its own (the advisory lock). A check that applies nothing on
-  // the app's own database reads the ledger through the app pool, which saves a start one
-  // connection handshake and leaves the pool with a connection ready for the first request.
-  const connection =
-    applying || config.database.migrationUrl !== config.database.url
-      ? openMigrationConnection(config, db)
-      : { orm: db.orm, close: async () => {} };
+  // A start that applies nothing only reads the ledger, and leaves the pool a connection ready.
+  const connection = openMigrationConnection(config, db, { readOnly: !applying });
   try {
     let applied: string[] = [];
     if (applying) {
